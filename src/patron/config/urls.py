@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from patron.api.root import api
+
+admin.site.site_header = "Patron back office"
+admin.site.site_title = "Patron"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("patron.web.urls")),
+]

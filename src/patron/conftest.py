@@ -1,0 +1,48 @@
+"""Fixtures every app's tests share."""
+
+from __future__ import annotations
+
+import pytest
+
+from patron.accounts.models import Department, Role, User
+from patron.testing import DepartmentFactory, staff
+
+
+@pytest.fixture
+def sales_department(db: None) -> Department:
+    return DepartmentFactory(code="sales", name="Sales")
+
+
+@pytest.fixture
+def service_department(db: None) -> Department:
+    return DepartmentFactory(code="service", name="Customer service")
+
+
+@pytest.fixture
+def finance_department(db: None) -> Department:
+    return DepartmentFactory(code="finance", name="Finance")
+
+
+@pytest.fixture
+def agent(sales_department: Department) -> User:
+    return staff(Role.AGENT, sales_department, username="agent")
+
+
+@pytest.fixture
+def manager(sales_department: Department) -> User:
+    return staff(Role.MANAGER, sales_department, username="manager")
+
+
+@pytest.fixture
+def reader(sales_department: Department) -> User:
+    return staff(Role.READ_ONLY, sales_department, username="reader")
+
+
+@pytest.fixture
+def admin_user(sales_department: Department) -> User:
+    return staff(Role.ADMIN, sales_department, username="boss")
+
+
+@pytest.fixture
+def service_agent(service_department: Department) -> User:
+    return staff(Role.AGENT, service_department, username="service_agent")
