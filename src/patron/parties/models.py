@@ -273,3 +273,49 @@ class Preference(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_motive_display() or self.detail}"
+
+
+class DuplicatePair(models.Model):
+    """Two live parties that may be the same customer, and what a manager decided.
+
+    A scan (``parties.duplicates.duplicates_scan``) writes ``open`` pairs; a manager then
+    merges them or dismisses them as "not a duplicate". Dismissed pairs are kept so that the
+    next scan does not offer them again. ``party_a`` is always the lower id, so a pair has
+    one row whichever way round it was found.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "To review"
+        DISMISSED = "dismissed", "Not a duplicate"
+        MERGED = "merged", "Merged"
+
+    party_a = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    party_b = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(default=0)
+    reasons = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    found_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "-score", "id"], name="duplicate_review_idx"),
+            models.Index(fields=["party_b"], name="duplicate_party_b_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["party_a", "party_b"], name="duplicate_pair_unique"),
+            models.CheckConstraint(
+                condition=Q(party_a__lt=models.F("party_b")), name="duplicate_pair_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "dismissed", "merged"]),
+                name="duplicate_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(score__lte=100), name="duplicate_score_lte_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Possible duplicate {self.party_a_id} ~ {self.party_b_id}"
