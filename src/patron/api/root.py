@@ -1,13 +1,24 @@
-"""The /api/v1 root: one NinjaAPI that mounts each app's router."""
+"""The /api/v1 root: one NinjaAPI that mounts each app's router.
+
+To add an app's endpoints, add one ``api.add_router(...)`` line at the end.
+"""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
+
+from patron.accounts.api_auth import default_auth
+from patron.accounts.permissions import PermissionDenied
+from patron.core.api import install_error_handlers
 
 api = NinjaAPI(
     title="Patron API",
     version="1",
+    description="Customers, sales, billing and interactions. See docs/reference/api.md.",
     urls_namespace="api-v1",
+    docs=Swagger(settings={"persistAuthorization": False}),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    auth=default_auth(),
 )
+install_error_handlers(api, forbidden=[PermissionDenied])
