@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Swagger
 from patron.accounts.api_auth import default_auth
 from patron.accounts.permissions import PermissionDenied
 from patron.core.api import install_error_handlers
+from patron.parties.api import router as parties_router
 
 api = NinjaAPI(
     title="Patron API",
@@ -22,3 +23,5 @@ api = NinjaAPI(
     auth=default_auth(),
 )
 install_error_handlers(api, forbidden=[PermissionDenied])
+
+api.add_router("/parties", parties_router)

@@ -24,7 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import ConfigDict, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from patron.core.pagination import InvalidCursor
@@ -250,3 +250,13 @@ def found(obj: T | None) -> T:
 def actor(request: HttpRequest) -> Any:
     """The authenticated staff member making the request (set by the API's auth)."""
     return request.auth  # type: ignore[attr-defined]
+
+
+def unchanged(**constraints: Any) -> Any:
+    """A PATCH field that may be left out (nothing changes) but not set to ``null``.
+
+    Annotate it with its non-nullable type (``name: str = unchanged(max_length=100)``):
+    pydantic does not validate the default, so an absent field stays unset, while an
+    explicit ``null`` fails validation.
+    """
+    return Field(None, **constraints)
