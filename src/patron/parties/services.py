@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from patron.accounts.permissions import (
     can_edit_customers,
+    can_merge_customers,
     require,
 )
 from patron.core.audit import audit_record, changed, snapshot
+from patron.parties.duplicates import find_candidates, party_references
 from patron.parties.models import (
     Channel,
     ContactPoint,
+    DuplicatePair,
     Party,
     PartyRelationship,
     PartyTag,
@@ -399,3 +404,284 @@ def preference_record(
     )
     audit_record(actor=actor, action="create", obj=pref, after=snapshot(pref))
     return pref
+
+
+# --- duplicates: scan, dismiss, merge ----------------------------------------------------
+
+#: Party fields a merge can take from either side.
+MERGE_FIELDS = (
+    "given_name",
+    "family_name",
+    "organisation_name",
+    "date_of_birth",
+    "acquisition_channel",
+    "acquired_at",
+    "owner_id",
+)
+#: Choices for the primary contact point of each kind.
+MERGE_CONTACT_FIELDS = {
+    "email": ContactPoint.Kind.EMAIL,
+    "phone": ContactPoint.Kind.PHONE,
+    "address": ContactPoint.Kind.POSTAL,
+}
+MERGE_SIDES = ("survivor", "merged")
+
+
+@transaction.atomic
+def duplicates_scan(
+    *, actor: Any, now: dt.datetime | None = None, threshold: int | None = None
+) -> dict[str, int]:
+    """Find likely duplicates and store them as open pairs for review.
+
+    Pairs already dismissed or merged keep their status (only score and reasons are
+    refreshed); open pairs no longer found are removed. The pairs are derived data that
+    the next scan recomputes, so they are not written to the audit log.
+    """
+    require(can_merge_customers(actor), "Only a manager may scan for duplicates.")
+    now = now or timezone.now()
+    result = find_candidates(threshold=threshold)
+    rows = [
+        DuplicatePair(
+            party_a_id=c.party_a,
+            party_b_id=c.party_b,
+            score=c.score,
+            reasons=c.reasons,
+            found_at=now,
+        )
+        for c in result.candidates.values()
+    ]
+    for start in range(0, len(rows), 2000):
+        DuplicatePair.objects.bulk_create(
+            rows[start : start + 2000],
+            update_conflicts=True,
+            unique_fields=["party_a", "party_b"],
+            update_fields=["score", "reasons", "found_at"],
+        )
+    stale, _ = DuplicatePair.objects.filter(
+        status=DuplicatePair.Status.OPEN, found_at__lt=now
+    ).delete()
+    return {
+        "candidates": len(rows),
+        "removed": stale,
+        "skipped_blocks": result.skipped_blocks,
+        "compared_names": result.compared_names,
+    }
+
+
+@transaction.atomic
+def duplicate_dismiss(
+    *, party_a: Party, party_b: Party, actor: Any, now: dt.datetime | None = None
+) -> DuplicatePair:
+    """Record that two parties are not the same customer, so no scan offers them again."""
+    require(can_merge_customers(actor), "Only a manager may dismiss duplicates.")
+    if party_a.pk == party_b.pk:
+        raise ValidationError({"party_b": ["a customer cannot be a duplicate of itself"]})
+    a, b = sorted((party_a.pk, party_b.pk))
+    pair = DuplicatePair.objects.select_for_update().filter(party_a_id=a, party_b_id=b).first()
+    before = snapshot(pair, ["status", "decided_by", "decided_at"]) if pair else None
+    if pair is None:
+        pair = DuplicatePair(party_a_id=a, party_b_id=b, found_at=now or timezone.now())
+    elif pair.status == DuplicatePair.Status.MERGED:
+        raise ValidationError({"party_b": ["these customers have already been merged"]})
+    pair.status = DuplicatePair.Status.DISMISSED
+    pair.decided_by = actor if getattr(actor, "pk", None) else None
+    pair.decided_at = now or timezone.now()
+    pair.save()
+    audit_record(
+        actor=actor,
+        action="update" if before else "create",
+        obj=pair,
+        before=before,
+        after=snapshot(pair, ["status", "decided_by", "decided_at"]),
+        note=f"not a duplicate: {party_a} / {party_b}",
+    )
+    return pair
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def _check_merge_choices(choices: Mapping[str, str]) -> None:
+    errors: dict[str, list[str]] = {}
+    for name, side in choices.items():
+        if name not in MERGE_FIELDS and name not in MERGE_CONTACT_FIELDS:
+            errors[f"field_choices.{name}"] = ["cannot be chosen in a merge"]
+        elif side not in MERGE_SIDES:
+            errors[f"field_choices.{name}"] = ['choose "survivor" or "merged"']
+    if errors:
+        raise ValidationError(errors)
+
+
+def _unique_sets(model: type[models.Model], field_name: str) -> list[tuple[list[str], Q]]:
+    """Each uniqueness rule of ``model`` involving ``field_name``: (other fields, condition)."""
+    sets: list[tuple[list[str], Q]] = []
+    fields = {f.name: f for f in model._meta.get_fields() if getattr(f, "concrete", False)}
+    if getattr(fields.get(field_name), "unique", False):
+        sets.append(([], Q()))
+    for together in model._meta.unique_together:
+        if field_name in together:
+            sets.append(([f for f in together if f != field_name], Q()))
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and field_name in constraint.fields:
+            others = [f for f in constraint.fields if f != field_name]
+            sets.append((others, constraint.condition or Q()))
+    return sets
+
+
+def _drop_clashes(
+    model: type[models.Model], field_name: str, survivor: Party, merged: Party
+) -> int:
+    """Delete the merged party's rows that would break a unique rule once re-pointed.
+
+    Such a row says again what the survivor already has (the same tag, the same contact
+    point, the same role at the same organisation), so dropping it loses nothing.
+    """
+    manager = model._base_manager
+    dropped = 0
+    for others, condition in _unique_sets(model, field_name):
+        theirs = manager.filter(condition, **{field_name: survivor})
+        ours = manager.filter(condition, **{field_name: merged})
+        if not others:
+            clash = list(ours.values_list("pk", flat=True)) if theirs.exists() else []
+        else:
+            held = {row for row in theirs.values_list(*others) if not any(v is None for v in row)}
+            clash = [pk for pk, *row in ours.values_list("pk", *others) if tuple(row) in held]
+        if clash:
+            dropped += manager.filter(pk__in=clash).delete()[0]
+    return dropped
+
+
+def _repoint_history(*, survivor: Party, merged: Party) -> dict[str, dict[str, int]]:
+    """Point every row that refers to ``merged`` at ``survivor``, whichever app owns it."""
+    report: dict[str, dict[str, int]] = {}
+    for rel in party_references():
+        model, name = rel.related_model, rel.field.name
+        dropped = _drop_clashes(model, name, survivor, merged)
+        moved = model._base_manager.filter(**{name: merged}).update(**{name: survivor})
+        if moved or dropped:
+            report[f"{model._meta.label_lower}.{name}"] = {"moved": moved, "dropped": dropped}
+    return report
+
+
+def _contact_key(point: ContactPoint) -> tuple[str, str, str, str]:
+    return (point.kind, point.value, point.street, point.postcode)
+
+
+@transaction.atomic
+def party_merge(
+    *,
+    survivor: Party,
+    merged: Party,
+    actor: Any,
+    field_choices: Mapping[str, str] | None = None,
+    now: dt.datetime | None = None,
+) -> Party:
+    """Merge ``merged`` into ``survivor`` keeping all history; return the survivor.
+
+    Every row of any app that refers to the merged party is re-pointed to the survivor
+    (rows that would duplicate one the survivor already has are dropped). Each field keeps
+    the survivor's value unless ``field_choices`` says ``"merged"`` for it, and blank
+    fields are filled from the merged party. The merged party stays as an inactive
+    tombstone with ``merged_into`` set, so its external id and old links still resolve.
+    A person and an organisation are never merged: link the person as a contact instead.
+    """
+    require(can_merge_customers(actor), "Only a manager may merge customers.")
+    choices = dict(field_choices or {})
+    _check_merge_choices(choices)
+    if survivor.pk == merged.pk:
+        raise ValidationError({"merged_id": ["a customer cannot be merged into itself"]})
+    locked = {
+        p.pk: p
+        for p in Party.objects.select_for_update()
+        .filter(pk__in=[survivor.pk, merged.pk])
+        .order_by("pk")
+    }
+    if survivor.pk not in locked or merged.pk not in locked:
+        raise ValidationError({"merged_id": ["one of the customers no longer exists"]})
+    survivor, merged = locked[survivor.pk], locked[merged.pk]
+    errors: dict[str, list[str]] = {}
+    if survivor.merged_into_id is not None:
+        errors["survivor_id"] = [f"{survivor} has already been merged into another customer"]
+    if merged.merged_into_id is not None:
+        errors["merged_id"] = [f"{merged} has already been merged into another customer"]
+    if survivor.kind != merged.kind:
+        errors["merged_id"] = [
+            "a person and an organisation cannot be merged; link the person to the "
+            "organisation as a contact instead"
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+    before = {"survivor": snapshot(survivor), "merged": snapshot(merged)}
+    for name in MERGE_FIELDS:
+        ours, theirs = getattr(survivor, name), getattr(merged, name)
+        side = choices.get(name)
+        if side == "merged" or (side is None and _blank(ours) and not _blank(theirs)):
+            setattr(survivor, name, theirs)
+
+    points = list(ContactPoint.objects.filter(party__in=[survivor, merged], is_primary=True))
+    wanted_primary: dict[str, tuple[str, str, str, str]] = {}
+    for name, kind in MERGE_CONTACT_FIELDS.items():
+        mine = next((p for p in points if p.party_id == survivor.pk and p.kind == kind), None)
+        other = next((p for p in points if p.party_id == merged.pk and p.kind == kind), None)
+        pick = other if choices.get(name) == "merged" or mine is None else mine
+        if pick is None:
+            pick = mine
+        if pick is not None:
+            wanted_primary[kind] = _contact_key(pick)
+    ContactPoint.objects.filter(party__in=[survivor, merged], is_primary=True).update(
+        is_primary=False
+    )
+
+    moved = _repoint_history(survivor=survivor, merged=merged)
+
+    for key in wanted_primary.values():
+        ContactPoint.objects.filter(
+            party=survivor, kind=key[0], value=key[1], street=key[2], postcode=key[3]
+        ).update(is_primary=True)
+
+    _check_party(survivor)
+    survivor.compute_names()
+    survivor.save()
+    _sync_primary(survivor)
+
+    merged.merged_into = survivor
+    merged.is_active = False
+    merged.save(update_fields=["merged_into", "is_active", "updated_at"])
+    _sync_primary(merged)
+
+    stamp = now or timezone.now()
+    a, b = sorted((survivor.pk, merged.pk))
+    DuplicatePair.objects.update_or_create(
+        party_a_id=a,
+        party_b_id=b,
+        defaults={
+            "status": DuplicatePair.Status.MERGED,
+            "decided_by": actor if getattr(actor, "pk", None) else None,
+            "decided_at": stamp,
+        },
+        create_defaults={
+            "status": DuplicatePair.Status.MERGED,
+            "decided_by": actor if getattr(actor, "pk", None) else None,
+            "decided_at": stamp,
+            "found_at": stamp,
+        },
+    )
+    DuplicatePair.objects.filter(
+        Q(party_a=merged) | Q(party_b=merged), status=DuplicatePair.Status.OPEN
+    ).delete()
+
+    after = {"survivor": snapshot(survivor), "merged": snapshot(merged), "moved": moved}
+    note = f"merged {merged} (#{merged.pk}) into {survivor} (#{survivor.pk})"
+    audit_record(actor=actor, action="merge", obj=survivor, before=before, after=after, note=note)
+    audit_record(
+        actor=actor,
+        action="merge",
+        obj=merged,
+        before={"merged": before["merged"]},
+        after={"merged": after["merged"]},
+        note=note,
+        at=stamp,
+    )
+    return survivor
