@@ -79,7 +79,7 @@ def _keys_sql(kind: str) -> tuple[str, list[Any]]:
     party = Party._meta.db_table
     point = ContactPoint._meta.db_table
     if kind == "postcode":
-        mirror, cp_kind, cp_col = "postcode", ContactPoint.Kind.POSTAL, "postcode"
+        mirror, cp_kind, cp_col = "postcode", str(ContactPoint.Kind.POSTAL), "postcode"
     else:
         mirror, cp_kind, cp_col = kind, kind, "value"
     sql = (
@@ -90,7 +90,7 @@ def _keys_sql(kind: str) -> tuple[str, list[Any]]:
         f"JOIN {party} p ON p.id = c.party_id "
         f"WHERE c.kind = %s AND c.{cp_col} <> '' AND p.merged_into_id IS NULL"
     )
-    return sql, [str(cp_kind)]
+    return sql, [cp_kind]
 
 
 def _shared_key_rows(kind: str) -> Iterator[tuple[str, int, str, str]]:
