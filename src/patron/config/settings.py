@@ -120,6 +120,8 @@ PATRON_IMPORT_MAX_UPLOAD_BYTES = int(
 
 DEFAULT_CURRENCY = os.environ.get("PATRON_DEFAULT_CURRENCY", "GBP")
 DEFAULT_PHONE_REGION = os.environ.get("PATRON_DEFAULT_PHONE_REGION", "GB")
+# Least rapidfuzz token_sort_ratio (0-100) for two names at one postcode to be duplicates.
+DUPLICATE_NAME_THRESHOLD = int(os.environ.get("PATRON_DUPLICATE_NAME_THRESHOLD", "90"))
 
 LOGGING = {
     "version": 1,
