@@ -25,3 +25,4 @@ api = NinjaAPI(
 install_error_handlers(api, forbidden=[PermissionDenied])
 
 api.add_router("/parties", parties_router)
+api.add_router("/duplicates", "patron.parties.duplicates_api.router")

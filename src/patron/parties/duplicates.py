@@ -240,6 +240,19 @@ def duplicate_pair_for(*, user: Any, first_id: int, second_id: int) -> Duplicate
     return DuplicatePair.objects.filter(party_a_id=a, party_b_id=b).first()
 
 
+def party_for_merge(*, user: Any, party_id: int) -> Party | None:
+    """A party by id for the merge screens, including tombstones (so the merge can say
+    "already merged" rather than "not found"), with what the comparison shows prefetched."""
+    if not can_view_customers(user):
+        return None
+    return (
+        Party.objects.select_related("owner")
+        .prefetch_related("contact_points")
+        .filter(pk=party_id)
+        .first()
+    )
+
+
 # --- the side-by-side comparison ---------------------------------------------------------
 
 
