@@ -115,7 +115,7 @@ def merge(request: HttpRequest, payload: MergeIn) -> Any:
         survivor=survivor,
         merged=merged,
         actor=actor(request),
-        field_choices=dict(payload.field_choices),
+        field_choices={str(k): str(v) for k, v in payload.field_choices.items()},
     )
 
 
