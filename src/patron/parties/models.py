@@ -319,3 +319,16 @@ class DuplicatePair(models.Model):
 
     def __str__(self) -> str:
         return f"Possible duplicate {self.party_a_id} ~ {self.party_b_id}"
+
+    def reason_labels(self) -> list[str]:
+        """The reasons in words, e.g. "Same email ada@example.com"."""
+        labels = []
+        for reason in self.reasons or []:
+            key, value = reason.get("key"), reason.get("value", "")
+            if key == "email":
+                labels.append(f"Same email {value}")
+            elif key == "phone":
+                labels.append(f"Same phone {value}")
+            elif key == "name_postcode":
+                labels.append(f"Similar name ({reason.get('score')}%) at {value}")
+        return labels
