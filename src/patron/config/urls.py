@@ -9,5 +9,7 @@ admin.site.site_title = "Patron"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("customers/", include("patron.parties.urls")),
+    path("interactions/", include("patron.interactions.urls")),
     path("", include("patron.web.urls")),
 ]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from patron.web import views
+from patron.web import audit_views, views
 
 app_name = "web"
 
@@ -15,5 +15,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("customers/<int:party_id>/", views.customer, name="customer"),
+    path("customers/<int:party_id>/timeline/", views.customer_timeline, name="customer_timeline"),
     path("duplicates/", include("patron.parties.duplicates_urls")),
+    path("audit/", audit_views.audit_log, name="audit"),
 ]
