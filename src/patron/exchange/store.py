@@ -1,0 +1,548 @@
+"""The bulk write path: validated batches → a temporary staging table → set-based SQL.
+
+Each batch is loaded into a temporary table (``executemany`` on SQLite, ``COPY`` on
+PostgreSQL), then a handful of ``INSERT ... SELECT`` / ``UPDATE ... FROM`` statements upsert
+it into the real tables. The statements are the same on both databases except for the
+null-safe comparison operator, so both produce identical rows (ADR 0003).
+
+Every statement runs inside the import's one transaction; the caller owns it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.db import connection
+
+from patron.exchange.formats import LINE
+from patron.exchange.schema import NAME_COLUMNS
+from patron.interactions.models import Interaction
+from patron.parties.models import ContactPoint, Party, PartyRelationship, PartyTag, Tag
+from patron.sales.models import Category, Order, OrderLine, Product
+
+# logical type -> (SQLite, PostgreSQL) column type of a staging table
+_TYPES = {
+    "text": ("text", "text"),
+    "int": ("integer", "bigint"),
+    "money": ("decimal", "numeric(14,2)"),
+    "date": ("date", "date"),
+    "datetime": ("datetime", "timestamptz"),
+}
+
+STAGES: dict[str, list[tuple[str, str]]] = {
+    "parties": [
+        (LINE, "int"),
+        ("external_id", "text"),
+        ("kind", "text"),
+        ("given_name", "text"),
+        ("family_name", "text"),
+        ("organisation_name", "text"),
+        ("display_name", "text"),
+        ("sort_name", "text"),
+        ("search_name", "text"),
+        ("email", "text"),
+        ("phone", "text"),
+        ("street", "text"),
+        ("city", "text"),
+        ("postcode", "text"),
+        ("country", "text"),
+        ("date_of_birth", "date"),
+        ("acquisition_channel", "text"),
+        ("acquired_at", "datetime"),
+        ("employer_external_id", "text"),
+        ("tags", "text"),
+    ],
+    "products": [
+        (LINE, "int"),
+        ("sku", "text"),
+        ("name", "text"),
+        ("category", "text"),
+        ("unit_price", "money"),
+        ("unit_cost", "money"),
+        ("currency", "text"),
+    ],
+    "orders": [
+        (LINE, "int"),
+        ("order_external_id", "text"),
+        ("party_id", "int"),
+        ("ordered_at", "datetime"),
+        ("channel", "text"),
+        ("product_id", "int"),
+        ("product_currency", "text"),
+        ("quantity", "int"),
+        ("unit_price", "money"),
+        ("line_no", "int"),
+    ],
+    "interactions": [
+        (LINE, "int"),
+        ("external_id", "text"),
+        ("party_id", "int"),
+        ("occurred_at", "datetime"),
+        ("kind", "text"),
+        ("direction", "text"),
+        ("channel", "text"),
+        ("department_id", "int"),
+        ("subject", "text"),
+        ("notes", "text"),
+    ],
+}
+# Columns the SQL fills in on the staging table.
+_WORK = {
+    "parties": [("party_id", "int"), ("employer_id", "int"), ("state", "text")],
+    "products": [("product_id", "int"), ("category_id", "int"), ("state", "text")],
+    "orders": [
+        ("order_id", "int"),
+        ("order_changed", "int"),
+        ("line_id", "int"),
+        ("state", "text"),
+    ],
+    "interactions": [("interaction_id", "int"), ("state", "text")],
+}
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.removed += other.removed
+
+
+def _t(model: Any) -> str:
+    return str(model._meta.db_table)
+
+
+@dataclass
+class Store:
+    """Writes one import run's batches. Create it inside the run's transaction."""
+
+    kind: str
+    present: frozenset[str]
+    now: dt.datetime
+    vendor: str = field(default_factory=lambda: connection.vendor)
+
+    def __post_init__(self) -> None:
+        self.stage = f"xs_{self.kind}"
+        self.stamp = connection.ops.adapt_datetimefield_value(self.now)
+        self._create(self.stage, STAGES[self.kind] + _WORK[self.kind])
+        if self.kind == "parties":
+            self._create("xs_tag", [(LINE, "int"), ("name", "text")])
+
+    # --- plumbing --------------------------------------------------------------------
+
+    def _ne(self, a: str, b: str) -> str:
+        """Null-safe "differs" on both databases."""
+        return f"({a} IS NOT {b})" if self.vendor == "sqlite" else f"({a} IS DISTINCT FROM {b})"
+
+    def _create(self, table: str, columns: list[tuple[str, str]]) -> None:
+        index = 0 if self.vendor == "sqlite" else 1
+        body = ", ".join(f'"{name}" {_TYPES[kind][index]}' for name, kind in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {table} ({body})")
+
+    def _sql(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return int(cursor.rowcount or 0)
+
+    def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
+    def load(self, table: str, columns: list[str], frame: pl.DataFrame) -> None:
+        """Bulk-load ``frame`` into a staging table: executemany (SQLite) or COPY (PG)."""
+        self._sql(f"DELETE FROM {table}")
+        if not frame.height:
+            return
+        frame = frame.select(columns)
+        names = ", ".join(f'"{c}"' for c in columns)
+        if self.vendor == "postgresql":
+            payload = frame.write_csv(
+                include_header=False, null_value="", quote_style="non_numeric"
+            )
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy,
+            ):
+                copy.write(payload)
+            return
+        connection.ensure_connection()
+        marks = ", ".join("?" for _ in columns)
+        raw = connection.connection
+        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", frame.iter_rows())
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.stage}")
+            if self.kind == "parties":
+                cursor.execute("DROP TABLE IF EXISTS xs_tag")
+
+    def _counts(self) -> Counts:
+        found = dict(self._rows(f"SELECT state, COUNT(*) FROM {self.stage} GROUP BY state"))
+        return Counts(
+            created=int(found.get("new", 0)),
+            updated=int(found.get("changed", 0)),
+            unchanged=int(found.get("same", 0)),
+        )
+
+    def write(self, valid: pl.DataFrame) -> Counts:
+        columns = [name for name, _ in STAGES[self.kind]]
+        self.load(self.stage, columns, valid)
+        if not valid.height:
+            return Counts()
+        return getattr(self, f"_write_{self.kind}")(valid)  # type: ignore[no-any-return]
+
+    # --- parties ---------------------------------------------------------------------
+
+    def _write_parties(self, valid: pl.DataFrame) -> Counts:
+        s, party = self.stage, _t(Party)
+        cp, rel, tag, party_tag = _t(ContactPoint), _t(PartyRelationship), _t(Tag), _t(PartyTag)
+        tags = (
+            valid.filter(pl.col("tags").is_not_null())
+            .select(LINE, pl.col("tags").str.split(";").alias("name"))
+            .explode("name")
+        )
+        self.load("xs_tag", [LINE, "name"], tags)
+        now = self.stamp
+        has_addr = f"({s}.street IS NOT NULL OR {s}.city IS NOT NULL OR {s}.postcode IS NOT NULL)"
+        self._sql(
+            f"UPDATE {s} SET party_id = p.id FROM {party} p WHERE p.external_id = {s}.external_id"
+        )
+        self._sql(
+            f"UPDATE {s} SET employer_id = p.id FROM {party} p "
+            f"WHERE p.external_id = {s}.employer_external_id"
+        )
+        names = bool(self.present & set(NAME_COLUMNS))
+        diffs = [f"p.kind <> {s}.kind"]
+        if names:
+            diffs += [f"p.{c} <> COALESCE({s}.{c}, '')" for c in NAME_COLUMNS]
+        if "date_of_birth" in self.present:
+            diffs.append(self._ne("p.date_of_birth", f"{s}.date_of_birth"))
+        if "acquisition_channel" in self.present:
+            diffs.append(f"p.acquisition_channel <> COALESCE({s}.acquisition_channel, '')")
+        if "acquired_at" in self.present:
+            diffs.append(self._ne("p.acquired_at", f"{s}.acquired_at"))
+        diffs += [
+            f"({s}.email IS NOT NULL AND p.email <> {s}.email)",
+            f"({s}.phone IS NOT NULL AND p.phone <> {s}.phone)",
+            f"({has_addr} AND NOT EXISTS (SELECT 1 FROM {cp} c WHERE c.party_id = p.id "
+            f"AND c.kind = 'postal' AND c.is_primary AND c.street = COALESCE({s}.street, '') "
+            f"AND c.city = COALESCE({s}.city, '') AND c.postcode = COALESCE({s}.postcode, '') "
+            f"AND c.country = COALESCE({s}.country, '')))",
+            f"({s}.tags IS NOT NULL AND (EXISTS (SELECT 1 FROM xs_tag t WHERE t.{LINE} = "
+            f"{s}.{LINE} AND NOT EXISTS (SELECT 1 FROM {party_tag} pt JOIN {tag} g ON g.id = "
+            f"pt.tag_id WHERE pt.party_id = p.id AND g.name = t.name)) OR EXISTS (SELECT 1 "
+            f"FROM {party_tag} pt JOIN {tag} g ON g.id = pt.tag_id WHERE pt.party_id = p.id "
+            f"AND NOT EXISTS (SELECT 1 FROM xs_tag t WHERE t.{LINE} = {s}.{LINE} "
+            f"AND t.name = g.name))))",
+            f"({s}.employer_external_id IS NOT NULL AND ({s}.employer_id IS NULL OR NOT EXISTS "
+            f"(SELECT 1 FROM {rel} r WHERE r.person_id = p.id AND r.organisation_id = "
+            f"{s}.employer_id AND r.role = 'employee' AND r.ended_at IS NULL)))",
+        ]
+        self._sql(
+            f"UPDATE {s} SET state = CASE WHEN {' OR '.join(diffs)} THEN 'changed' ELSE 'same' "
+            f"END FROM {party} p WHERE p.id = {s}.party_id"
+        )
+        self._sql(f"UPDATE {s} SET state = 'new' WHERE party_id IS NULL")
+        addr = has_addr.replace(f"{s}.", "s.")
+        self._sql(
+            f"INSERT INTO {party} (kind, external_id, given_name, family_name, "
+            "organisation_name, display_name, sort_name, search_name, email, phone, city, "
+            "postcode, country, date_of_birth, acquisition_channel, acquired_at, owner_id, "
+            "is_active, merged_into_id, created_at, updated_at) "
+            "SELECT s.kind, s.external_id, COALESCE(s.given_name, ''), "
+            "COALESCE(s.family_name, ''), COALESCE(s.organisation_name, ''), "
+            "COALESCE(s.display_name, ''), COALESCE(s.sort_name, ''), "
+            "COALESCE(s.search_name, ''), COALESCE(s.email, ''), COALESCE(s.phone, ''), "
+            f"COALESCE(s.city, ''), COALESCE(s.postcode, ''), CASE WHEN {addr} THEN "
+            "COALESCE(s.country, '') ELSE '' END, s.date_of_birth, "
+            "COALESCE(s.acquisition_channel, ''), s.acquired_at, NULL, TRUE, NULL, %s, %s "
+            f"FROM {s} s WHERE s.state = 'new' ORDER BY s.{LINE}",
+            [now, now],
+        )
+        sets = ["kind = s.kind"]
+        if names:
+            sets += [f"{c} = COALESCE(s.{c}, '')" for c in NAME_COLUMNS]
+            sets += ["display_name = s.display_name", "sort_name = s.sort_name"]
+            sets += ["search_name = s.search_name"]
+        if "date_of_birth" in self.present:
+            sets.append("date_of_birth = s.date_of_birth")
+        if "acquisition_channel" in self.present:
+            sets.append("acquisition_channel = COALESCE(s.acquisition_channel, '')")
+        if "acquired_at" in self.present:
+            sets.append("acquired_at = s.acquired_at")
+        sets += [
+            f"email = COALESCE(s.email, {party}.email)",
+            f"phone = COALESCE(s.phone, {party}.phone)",
+            f"city = CASE WHEN {addr} THEN COALESCE(s.city, '') ELSE {party}.city END",
+            f"postcode = CASE WHEN {addr} THEN COALESCE(s.postcode, '') ELSE {party}.postcode END",
+            f"country = CASE WHEN {addr} THEN COALESCE(s.country, '') ELSE {party}.country END",
+            "updated_at = %s",
+        ]
+        self._sql(
+            f"UPDATE {party} SET {', '.join(sets)} FROM {s} s "
+            f"WHERE {party}.id = s.party_id AND s.state = 'changed'",
+            [now],
+        )
+        self._sql(
+            f"UPDATE {s} SET party_id = p.id FROM {party} p "
+            f"WHERE {s}.state = 'new' AND p.external_id = {s}.external_id"
+        )
+        self._sql(
+            f"UPDATE {s} SET employer_id = p.id FROM {party} p WHERE {s}.employer_id IS NULL "
+            f"AND p.external_id = {s}.employer_external_id"
+        )
+        touched = "s.state <> 'same'"
+        for kind, column in (("email", "email"), ("phone", "phone")):
+            self._sql(
+                f"UPDATE {cp} SET is_primary = FALSE, updated_at = %s FROM {s} s "
+                f"WHERE {cp}.party_id = s.party_id AND {touched} AND s.{column} IS NOT NULL "
+                f"AND {cp}.kind = '{kind}' AND {cp}.is_primary AND {cp}.value <> s.{column}",
+                [now],
+            )
+            self._sql(
+                f"INSERT INTO {cp} (party_id, kind, label, value, street, city, postcode, region, "
+                "country, is_primary, valid_from, valid_until, marketing_consent, consent_at, "
+                f"created_at, updated_at) SELECT s.party_id, '{kind}', 'home', s.{column}, '', "
+                f"'', '', '', '', TRUE, NULL, NULL, 'unknown', NULL, %s, %s FROM {s} s "
+                f"WHERE {touched} AND s.{column} IS NOT NULL "
+                "ON CONFLICT (party_id, kind, value, street, postcode) DO UPDATE SET "
+                f"is_primary = TRUE, updated_at = excluded.updated_at WHERE NOT {cp}.is_primary",
+                [now, now],
+            )
+        self._sql(
+            f"UPDATE {cp} SET is_primary = FALSE, updated_at = %s FROM {s} s "
+            f"WHERE {cp}.party_id = s.party_id AND {touched} AND {addr} "
+            f"AND {cp}.kind = 'postal' AND {cp}.is_primary AND ({cp}.street <> "
+            f"COALESCE(s.street, '') OR {cp}.city <> COALESCE(s.city, '') OR {cp}.postcode <> "
+            f"COALESCE(s.postcode, '') OR {cp}.country <> COALESCE(s.country, ''))",
+            [now],
+        )
+        self._sql(
+            f"INSERT INTO {cp} (party_id, kind, label, value, street, city, postcode, region, "
+            "country, is_primary, valid_from, valid_until, marketing_consent, consent_at, "
+            "created_at, updated_at) SELECT s.party_id, 'postal', 'home', '', "
+            "COALESCE(s.street, ''), COALESCE(s.city, ''), COALESCE(s.postcode, ''), '', "
+            "COALESCE(s.country, ''), TRUE, NULL, NULL, 'unknown', NULL, %s, %s "
+            f"FROM {s} s WHERE {touched} AND {addr} "
+            "ON CONFLICT (party_id, kind, value, street, postcode) DO UPDATE SET "
+            "is_primary = TRUE, city = excluded.city, country = excluded.country, "
+            f"updated_at = excluded.updated_at WHERE NOT {cp}.is_primary "
+            f"OR {cp}.city <> excluded.city OR {cp}.country <> excluded.country",
+            [now, now],
+        )
+        self._sql(
+            f"INSERT INTO {tag} (name) SELECT DISTINCT t.name FROM xs_tag t JOIN {s} s "
+            f"ON s.{LINE} = t.{LINE} WHERE {touched} ON CONFLICT (name) DO NOTHING"
+        )
+        self._sql(
+            f"DELETE FROM {party_tag} WHERE party_id IN (SELECT s.party_id FROM {s} s "
+            f"WHERE {touched} AND s.tags IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM xs_tag t "
+            f"JOIN {s} s ON s.{LINE} = t.{LINE} JOIN {tag} g ON g.name = t.name "
+            f"WHERE s.party_id = {party_tag}.party_id AND g.id = {party_tag}.tag_id)"
+        )
+        self._sql(
+            f"INSERT INTO {party_tag} (party_id, tag_id) SELECT s.party_id, g.id FROM xs_tag t "
+            f"JOIN {s} s ON s.{LINE} = t.{LINE} JOIN {tag} g ON g.name = t.name "
+            f"WHERE {touched} ON CONFLICT (party_id, tag_id) DO NOTHING"
+        )
+        self._sql(
+            f"UPDATE {rel} SET ended_at = %s, updated_at = %s FROM {s} s "
+            f"WHERE {rel}.person_id = s.party_id AND {touched} AND s.employer_id IS NOT NULL "
+            f"AND {rel}.role = 'employee' AND {rel}.ended_at IS NULL "
+            f"AND {rel}.organisation_id <> s.employer_id",
+            [connection.ops.adapt_datefield_value(self.now.date()), now],
+        )
+        self._sql(
+            f"INSERT INTO {rel} (person_id, organisation_id, role, title, is_primary_contact, "
+            "started_at, ended_at, created_at, updated_at) SELECT s.party_id, s.employer_id, "
+            f"'employee', '', FALSE, NULL, NULL, %s, %s FROM {s} s WHERE {touched} "
+            "AND s.employer_id IS NOT NULL ON CONFLICT (person_id, organisation_id, role) "
+            f"DO UPDATE SET ended_at = NULL, updated_at = excluded.updated_at "
+            f"WHERE {rel}.ended_at IS NOT NULL",
+            [now, now],
+        )
+        return self._counts()
+
+    # --- products --------------------------------------------------------------------
+
+    def _write_products(self, valid: pl.DataFrame) -> Counts:
+        s, product, category = self.stage, _t(Product), _t(Category)
+        now = self.stamp
+        self._sql(
+            f"INSERT INTO {category} (name, parent_id) SELECT DISTINCT s.category, NULL "
+            f"FROM {s} s WHERE s.category IS NOT NULL ON CONFLICT (name) DO NOTHING"
+        )
+        self._sql(
+            f"UPDATE {s} SET category_id = c.id FROM {category} c WHERE c.name = {s}.category"
+        )
+        self._sql(f"UPDATE {s} SET product_id = p.id FROM {product} p WHERE p.sku = {s}.sku")
+        diffs = [f"p.name <> {s}.name", f"p.unit_price <> {s}.unit_price"]
+        sets = ["name = s.name", "unit_price = s.unit_price"]
+        if "category" in self.present:
+            diffs.append(self._ne("p.category_id", f"{s}.category_id"))
+            sets.append("category_id = s.category_id")
+        if "unit_cost" in self.present:
+            diffs.append(self._ne("p.unit_cost", f"{s}.unit_cost"))
+            sets.append("unit_cost = s.unit_cost")
+        if "currency" in self.present:
+            diffs.append(f"p.currency <> {s}.currency")
+            sets.append("currency = s.currency")
+        self._sql(
+            f"UPDATE {s} SET state = CASE WHEN {' OR '.join(diffs)} THEN 'changed' ELSE 'same' "
+            f"END FROM {product} p WHERE p.id = {s}.product_id"
+        )
+        self._sql(f"UPDATE {s} SET state = 'new' WHERE product_id IS NULL")
+        self._sql(
+            f"INSERT INTO {product} (sku, name, category_id, unit_price, unit_cost, currency, "
+            "is_active, created_at, updated_at) SELECT s.sku, s.name, s.category_id, "
+            "s.unit_price, s.unit_cost, s.currency, TRUE, %s, %s "
+            f"FROM {s} s WHERE s.state = 'new' ORDER BY s.{LINE}",
+            [now, now],
+        )
+        self._sql(
+            f"UPDATE {product} SET {', '.join(sets)}, updated_at = %s FROM {s} s "
+            f"WHERE {product}.id = s.product_id AND s.state = 'changed'",
+            [now],
+        )
+        return self._counts()
+
+    # --- orders ----------------------------------------------------------------------
+
+    def _write_orders(self, valid: pl.DataFrame) -> Counts:
+        s, order, line = self.stage, _t(Order), _t(OrderLine)
+        now = self.stamp
+        self._sql(
+            f"UPDATE {s} SET order_id = o.id, order_changed = CASE WHEN o.party_id <> "
+            f"{s}.party_id OR o.ordered_at <> {s}.ordered_at OR o.channel <> {s}.channel OR "
+            f"o.currency <> {s}.product_currency THEN 1 ELSE 0 END FROM {order} o "
+            f"WHERE o.external_id = {s}.order_external_id"
+        )
+        self._sql(
+            f"INSERT INTO {order} (external_id, party_id, ordered_at, channel, status, currency, "
+            "total, staff_id, created_at, updated_at) SELECT s.order_external_id, "
+            "MIN(s.party_id), MIN(s.ordered_at), MIN(s.channel), 'fulfilled', "
+            f"MIN(s.product_currency), 0, NULL, %s, %s FROM {s} s WHERE s.order_id IS NULL "
+            f"GROUP BY s.order_external_id ORDER BY MIN(s.{LINE})",
+            [now, now],
+        )
+        changed_orders = (
+            f"(SELECT DISTINCT order_id, party_id, ordered_at, channel, product_currency "
+            f"FROM {s} WHERE order_changed = 1)"
+        )
+        self._sql(
+            f"UPDATE {order} SET party_id = c.party_id, ordered_at = c.ordered_at, "
+            f"channel = c.channel, currency = c.product_currency, updated_at = %s "
+            f"FROM {changed_orders} c WHERE {order}.id = c.order_id",
+            [now],
+        )
+        self._sql(
+            f"UPDATE {line} SET party_id = c.party_id FROM {changed_orders} c "
+            f"WHERE {line}.order_id = c.order_id AND {line}.party_id <> c.party_id"
+        )
+        self._sql(
+            f"UPDATE {s} SET order_id = o.id, order_changed = 0 FROM {order} o "
+            f"WHERE {s}.order_id IS NULL AND o.external_id = {s}.order_external_id"
+        )
+        self._sql(
+            f"UPDATE {s} SET line_id = l.id, state = CASE WHEN {s}.order_changed = 1 OR "
+            f"l.product_id <> {s}.product_id OR l.quantity <> {s}.quantity OR "
+            f"l.unit_price <> {s}.unit_price THEN 'changed' ELSE 'same' END FROM {line} l "
+            f"WHERE l.order_id = {s}.order_id AND l.line_no = {s}.line_no"
+        )
+        self._sql(f"UPDATE {s} SET state = 'new' WHERE line_id IS NULL")
+        self._sql(
+            f"INSERT INTO {line} (order_id, party_id, line_no, product_id, quantity, unit_price) "
+            "SELECT s.order_id, s.party_id, s.line_no, s.product_id, s.quantity, s.unit_price "
+            f"FROM {s} s WHERE s.state = 'new' ORDER BY s.{LINE}"
+        )
+        self._sql(
+            f"UPDATE {line} SET product_id = s.product_id, quantity = s.quantity, "
+            f"unit_price = s.unit_price FROM {s} s WHERE {line}.id = s.line_id "
+            "AND s.state = 'changed'"
+        )
+        return self._counts()
+
+    def finish_orders(self, line_counts: pl.DataFrame) -> int:
+        """Drop lines an order no longer has in the file and recompute every order's total.
+
+        Runs once after the last batch, because an order's lines may span batches.
+        """
+        order, line = _t(Order), _t(OrderLine)
+        self._create("xs_order_n", [("order_external_id", "text"), ("n_lines", "int")])
+        self.load(
+            "xs_order_n",
+            ["order_external_id", "n_lines"],
+            line_counts.filter(pl.col("n_lines") > 0),
+        )
+        ids = f"SELECT o.id FROM {order} o JOIN xs_order_n n ON n.order_external_id = o.external_id"
+        removed = self._sql(
+            f"DELETE FROM {line} WHERE {line}.order_id IN ({ids}) AND {line}.line_no > "
+            f"(SELECT n.n_lines FROM xs_order_n n JOIN {order} o ON o.external_id = "
+            f"n.order_external_id WHERE o.id = {line}.order_id)"
+        )
+        total = (
+            f"(SELECT COALESCE(ROUND(SUM(l.quantity * l.unit_price), 2), 0) FROM {line} l "
+            f"WHERE l.order_id = {order}.id)"
+        )
+        self._sql(
+            f"UPDATE {order} SET total = {total}, updated_at = %s WHERE id IN ({ids}) "
+            f"AND total <> {total}",
+            [self.stamp],
+        )
+        self._sql("DROP TABLE IF EXISTS xs_order_n")
+        return removed
+
+    # --- interactions ----------------------------------------------------------------
+
+    def _write_interactions(self, valid: pl.DataFrame) -> Counts:
+        s, table = self.stage, _t(Interaction)
+        now = self.stamp
+        self._sql(
+            f"UPDATE {s} SET interaction_id = i.id FROM {table} i "
+            f"WHERE i.external_id = {s}.external_id"
+        )
+        diffs = [
+            f"i.party_id <> {s}.party_id",
+            f"i.occurred_at <> {s}.occurred_at",
+            f"i.kind <> {s}.kind",
+        ]
+        sets = ["party_id = s.party_id", "occurred_at = s.occurred_at", "kind = s.kind"]
+        for column in ("direction", "channel", "subject", "notes"):
+            if column in self.present:
+                diffs.append(f"i.{column} <> COALESCE({s}.{column}, '')")
+                sets.append(f"{column} = COALESCE(s.{column}, '')")
+        if "department" in self.present:
+            diffs.append(self._ne("i.department_id", f"{s}.department_id"))
+            sets.append("department_id = s.department_id")
+        self._sql(
+            f"UPDATE {s} SET state = CASE WHEN {' OR '.join(diffs)} THEN 'changed' ELSE 'same' "
+            f"END FROM {table} i WHERE i.id = {s}.interaction_id"
+        )
+        self._sql(f"UPDATE {s} SET state = 'new' WHERE interaction_id IS NULL")
+        self._sql(
+            f"INSERT INTO {table} (party_id, external_id, occurred_at, kind, direction, channel, "
+            "staff_id, department_id, outcome, subject, notes, visibility, duration_minutes, "
+            "created_at, updated_at) SELECT s.party_id, s.external_id, s.occurred_at, s.kind, "
+            "COALESCE(s.direction, ''), COALESCE(s.channel, ''), NULL, s.department_id, '', "
+            "COALESCE(s.subject, ''), COALESCE(s.notes, ''), 'shared', NULL, %s, %s "
+            f"FROM {s} s WHERE s.state = 'new' ORDER BY s.{LINE}",
+            [now, now],
+        )
+        self._sql(
+            f"UPDATE {table} SET {', '.join(sets)}, updated_at = %s FROM {s} s "
+            f"WHERE {table}.id = s.interaction_id AND s.state = 'changed'",
+            [now],
+        )
+        return self._counts()
