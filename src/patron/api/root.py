@@ -11,6 +11,7 @@ from patron.accounts.api_auth import default_auth
 from patron.accounts.permissions import PermissionDenied
 from patron.core.api import install_error_handlers
 from patron.parties.api import router as parties_router
+from patron.sales.api import invoices_router, orders_router, payments_router, products_router
 
 api = NinjaAPI(
     title="Patron API",
@@ -25,4 +26,8 @@ api = NinjaAPI(
 install_error_handlers(api, forbidden=[PermissionDenied])
 
 api.add_router("/parties", parties_router)
+api.add_router("/products", products_router)
+api.add_router("/orders", orders_router)
+api.add_router("/invoices", invoices_router)
+api.add_router("/payments", payments_router)
 api.add_router("/duplicates", "patron.parties.duplicates_api.router")

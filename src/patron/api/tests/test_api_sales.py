@@ -187,7 +187,11 @@ def test_read_only_user_may_not_record_an_order(client_for, reader):
     party, product = PartyFactory(), ProductFactory()
     response = client_for(reader).post_json(
         "/api/v1/orders",
-        {"party_id": party.id, "channel": "web", "lines": [{"product_id": product.id, "quantity": 1}]},
+        {
+            "party_id": party.id,
+            "channel": "web",
+            "lines": [{"product_id": product.id, "quantity": 1}],
+        },
     )
     assert response.status_code == 403
     assert not Order.objects.exists()
