@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Swagger
 from patron.accounts.api_auth import default_auth
 from patron.accounts.permissions import PermissionDenied
 from patron.core.api import install_error_handlers
+from patron.interactions.api import router as interactions_router
 from patron.parties.api import router as parties_router
 from patron.sales.api import invoices_router, orders_router, payments_router, products_router
 
@@ -30,4 +31,5 @@ api.add_router("/products", products_router)
 api.add_router("/orders", orders_router)
 api.add_router("/invoices", invoices_router)
 api.add_router("/payments", payments_router)
+api.add_router("/interactions", interactions_router)
 api.add_router("/duplicates", "patron.parties.duplicates_api.router")
