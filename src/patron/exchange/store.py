@@ -382,7 +382,8 @@ class Store:
         now = self.stamp
         self._sql(
             f"INSERT INTO {category} (name, parent_id) SELECT DISTINCT s.category, "
-            f"CAST(NULL AS bigint) FROM {s} s WHERE s.category IS NOT NULL ON CONFLICT (name) DO NOTHING"
+            f"CAST(NULL AS bigint) FROM {s} s WHERE s.category IS NOT NULL "
+            "ON CONFLICT (name) DO NOTHING"
         )
         self._sql(
             f"UPDATE {s} SET category_id = c.id FROM {category} c WHERE c.name = {s}.category"
