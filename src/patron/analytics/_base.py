@@ -94,7 +94,7 @@ class BaseFitter:
         the data the model was fitted on.
     std_errors_ : dict of str to float
         Asymptotic standard errors: square roots of the diagonal of the inverse Hessian of
-        the negative log-likelihood at the optimum (NaN where the Hessian is singular).
+        the negative log-likelihood at the optimum (delta method from log-parameters).
     converged_ : bool
         Whether the optimiser stopped on a stationary point (gradient ~ 0).
     n_iter_ : int
@@ -210,8 +210,9 @@ class BaseFitter:
         Raises
         ------
         FitError
-            If the likelihood is not finite at the start or the optimum, or the optimiser
-            ends on the boundary of the parameter box.
+            If the likelihood is not finite at the start or the optimum, the optimiser ends
+            on the boundary of the parameter box, or the Hessian there is not positive
+            definite (the data do not identify the parameters).
         """
         k = len(self.param_names)
         start = self._initial_log_params() if x0 is None else np.asarray(x0, dtype=np.float64)
@@ -280,6 +281,13 @@ class BaseFitter:
                 "counts repeat purchases only."
             )
 
+        if _newton_step(hessian, grad) is None:
+            raise FitError(
+                f"{name}: the likelihood is flat or not concave at the optimum (the Hessian "
+                "is not positive definite), so the data do not identify all of "
+                f"{list(self.param_names)}. Check that the data hold repeat purchases, try a "
+                "longer calibration period, or a simpler model."
+            )
         params = np.exp(theta)
         self.params_ = dict(zip(self.param_names, params.tolist(), strict=True))
         self.log_likelihood_ = float(-value * n_obs)
@@ -328,3 +336,43 @@ def _std_errors(log_hessian: FloatArray, params: FloatArray) -> FloatArray:
         return np.full(params.shape, np.nan)
     variances = np.diag(cov) * params**2
     return np.where(variances > 0, np.sqrt(np.abs(variances)), np.nan)
+
+
+def discounted_expected_transactions(
+    expected_by: Callable[[float], FloatArray],
+    *,
+    horizon: int,
+    discount_rate: float,
+    period_length: float = 1.0,
+) -> FloatArray:
+    """Sum of expected transactions per discount period, each discounted to today.
+
+    ``expected_by(t)`` is a model's cumulative (conditional) expected transactions in
+    ``(0, t]``; period ``k`` contributes ``(E[X(k L)] - E[X((k-1) L)]) / (1 + d)^k``, the
+    discrete-time approximation to the discounted expected residual transactions used for
+    models without a closed form (Fader, Hardie & Lee 2005a, "RFM and CLV", eq. 2).
+
+    Parameters
+    ----------
+    expected_by : callable
+        ``t -> array`` of cumulative expected transactions per customer.
+    horizon : int
+        Number of discount periods (e.g. 12 months).
+    discount_rate : float
+        Discount rate per period (e.g. 0.01 a month); must be > -1.
+    period_length : float, default 1.0
+        Length of one discount period in the model's time unit (e.g. 52/12 weeks).
+    """
+    if horizon < 1 or int(horizon) != horizon:
+        raise ValueError(f"horizon must be a whole number of periods >= 1, got {horizon}")
+    if not discount_rate > -1:
+        raise ValueError(f"discount_rate must be greater than -1, got {discount_rate}")
+    if not period_length > 0:
+        raise ValueError(f"period_length must be positive, got {period_length}")
+    previous = np.asarray(expected_by(0.0), dtype=np.float64)
+    total = np.zeros_like(previous)
+    for k in range(1, int(horizon) + 1):
+        current = np.asarray(expected_by(k * period_length), dtype=np.float64)
+        total += (current - previous) / (1.0 + discount_rate) ** k
+        previous = current
+    return total
