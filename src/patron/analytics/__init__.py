@@ -6,9 +6,20 @@ Usable from a notebook like lifetimes; ``patron.insights`` applies it to the dat
 """
 
 from patron.analytics._base import BaseFitter, FitError, NotFittedError
+from patron.analytics.bgbb import BetaGeoBetaBinom
+from patron.analytics.bgnbd import BetaGeo, ModifiedBetaGeo
+from patron.analytics.sbg import ShiftedBetaGeometric, survivors_to_durations
+from patron.analytics.summary import TransactionSummary, summarize_transactions
 
 __all__ = [
     "BaseFitter",
+    "BetaGeo",
+    "BetaGeoBetaBinom",
     "FitError",
+    "ModifiedBetaGeo",
     "NotFittedError",
+    "ShiftedBetaGeometric",
+    "TransactionSummary",
+    "summarize_transactions",
+    "survivors_to_durations",
 ]
