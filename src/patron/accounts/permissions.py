@@ -155,6 +155,11 @@ def can_read_audit_log(user: Any) -> bool:
     return access_for(user).is_admin
 
 
+def can_manage_staff(user: Any) -> bool:
+    """Create staff, change their departments and roles, revoke their API tokens."""
+    return access_for(user).is_admin
+
+
 def can_log_interaction_for(user: Any, department_id: int | None) -> bool:
     """Log an interaction on behalf of a department: agent or above there."""
     access = access_for(user)

@@ -7,12 +7,13 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from patron.accounts.models import ApiToken, Department, Membership, Role, User
-from patron.accounts.permissions import forget_access
-from patron.core.audit import audit_record, snapshot
+from patron.accounts.permissions import can_manage_staff, forget_access, require
+from patron.core.audit import audit_record, changed, snapshot
 
 TOKEN_PREFIX = "ptn_"
 
@@ -21,8 +22,35 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def department_ensure(*, code: str, name: str) -> Department:
-    department, _ = Department.objects.get_or_create(code=code, defaults={"name": name})
+@transaction.atomic
+def department_ensure(*, code: str, name: str, actor: Any = None) -> Department:
+    """The department with ``code``, created (and audited) if it does not exist yet."""
+    department, created = Department.objects.get_or_create(code=code, defaults={"name": name})
+    if created:
+        audit_record(actor=actor, action="create", obj=department, after=snapshot(department))
+    return department
+
+
+DEPARTMENT_EDITABLE_FIELDS = ("name", "is_active")
+
+
+@transaction.atomic
+def department_update(*, department: Department, actor: Any, **changes: Any) -> Department:
+    require(can_manage_staff(actor), "Only an administrator may change departments.")
+    unknown = set(changes) - set(DEPARTMENT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: ["cannot be changed"] for name in sorted(unknown)})
+    before = snapshot(department)
+    for name, value in changes.items():
+        setattr(department, name, value.strip() if isinstance(value, str) else value)
+    if not department.name:
+        raise ValidationError({"name": ["a department needs a name"]})
+    if Department.objects.filter(name=department.name).exclude(pk=department.pk).exists():
+        raise ValidationError({"name": [f"{department.name!r} is already a department"]})
+    department.save()
+    old, new = changed(before, snapshot(department))
+    if new:
+        audit_record(actor=actor, action="update", obj=department, before=old, after=new)
     return department
 
 
@@ -57,8 +85,39 @@ def user_create(
     return user
 
 
+USER_EDITABLE_FIELDS = ("first_name", "last_name", "email", "is_active", "is_staff", "is_superuser")
+
+
+@transaction.atomic
+def user_update(*, user: User, actor: Any, **changes: Any) -> User:
+    """Change a staff member's name, email or status; only a superuser grants superuser."""
+    require(can_manage_staff(actor), "Only an administrator may change staff.")
+    unknown = set(changes) - set(USER_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: ["cannot be changed here"] for name in sorted(unknown)})
+    if "is_superuser" in changes and changes["is_superuser"] != user.is_superuser:
+        require(
+            bool(getattr(actor, "is_superuser", False)),
+            "Only a superuser may grant or remove superuser status.",
+        )
+    fields = list(changes)
+    before = snapshot(user, fields)
+    for name, value in changes.items():
+        setattr(user, name, value.strip() if isinstance(value, str) else value)
+    user.save()
+    forget_access(user)
+    old, new = changed(before, snapshot(user, fields))
+    if new:
+        audit_record(actor=actor, action="update", obj=user, before=old, after=new)
+    return user
+
+
 @transaction.atomic
 def membership_set(*, user: User, department: Department, role: str, actor: Any) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": [f"must be one of {', '.join(Role.values)}"]})
+    existing = Membership.objects.filter(user=user, department=department).first()
+    before = snapshot(existing) if existing else None
     membership, created = Membership.objects.update_or_create(
         user=user, department=department, defaults={"role": Role(role)}
     )
@@ -66,10 +125,19 @@ def membership_set(*, user: User, department: Department, role: str, actor: Any)
         actor=actor,
         action="create" if created else "update",
         obj=membership,
+        before=before,
         after=snapshot(membership),
     )
     forget_access(user)
     return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: Any) -> None:
+    require(can_manage_staff(actor), "Only an administrator may change memberships.")
+    audit_record(actor=actor, action="delete", obj=membership, before=snapshot(membership))
+    membership.delete()
+    forget_access(membership.user)
 
 
 @transaction.atomic
@@ -108,6 +176,13 @@ def api_token_authenticate(raw: str, *, now: dt.datetime | None = None) -> User 
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: Any, now: dt.datetime | None = None) -> None:
+    before = snapshot(token, ["revoked_at"])
     token.revoked_at = now or timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="update", obj=token, after={"revoked": True})
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=token,
+        before=before,
+        after=snapshot(token, ["revoked_at"]),
+    )
