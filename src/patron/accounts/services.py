@@ -135,6 +135,7 @@ def membership_set(*, user: User, department: Department, role: str, actor: Any)
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: Any) -> None:
     require(can_manage_staff(actor), "Only an administrator may change memberships.")
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     audit_record(actor=actor, action="delete", obj=membership, before=snapshot(membership))
     membership.delete()
     forget_access(membership.user)

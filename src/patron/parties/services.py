@@ -142,9 +142,11 @@ def party_create(
             is_primary=True,
         )
     _sync_primary(party)
+    after = snapshot(party)
     if tags:
         party_set_tags(party=party, names=tags, actor=actor, audit=False)
-    audit_record(actor=actor, action="create", obj=party, after=snapshot(party))
+        after["tags"] = _tag_names(tags)
+    audit_record(actor=actor, action="create", obj=party, after=after)
     return party
 
 
@@ -273,10 +275,11 @@ def contact_point_make_primary(*, point: ContactPoint, actor: Any) -> ContactPoi
     ContactPoint.objects.filter(party_id=point.party_id, kind=point.kind, is_primary=True).exclude(
         pk=point.pk
     ).update(is_primary=False)
+    before = {"is_primary": point.is_primary}
     point.is_primary = True
     point.save(update_fields=["is_primary", "updated_at"])
     _sync_primary(point.party)
-    audit_record(actor=actor, action="update", obj=point, after={"is_primary": True})
+    audit_record(actor=actor, action="update", obj=point, before=before, after={"is_primary": True})
     return point
 
 
