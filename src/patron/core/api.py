@@ -36,6 +36,9 @@ PROBLEM_PREFIX = "urn:patron:problem:"
 
 T = TypeVar("T")
 
+#: The largest id a database row can have (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
 
 class FieldError(Schema):
     field: str | None
@@ -216,6 +219,14 @@ def install_error_handlers(api: NinjaAPI, *, forbidden: Iterable[type[Exception]
             kind="invalid",
         )
 
+    def out_of_range(request: HttpRequest, exc: Any) -> HttpResponse:
+        return problem(
+            400,
+            "Invalid request",
+            "A number in the request is too large; nothing was changed.",
+            kind="invalid",
+        )
+
     def server_error(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.exception("unhandled error in API request %s %s", request.method, request.path)
         return problem(
@@ -238,6 +249,7 @@ def install_error_handlers(api: NinjaAPI, *, forbidden: Iterable[type[Exception]
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(IntegrityError, conflict)
     api.add_exception_handler(DataError, data_error)
+    api.add_exception_handler(OverflowError, out_of_range)
 
 
 def found(obj: T | None) -> T:
@@ -260,3 +272,8 @@ def unchanged(**constraints: Any) -> Any:
     explicit ``null`` fails validation.
     """
     return Field(None, **constraints)
+
+
+def id_field(default: Any = ..., **constraints: Any) -> Any:
+    """A record id in a body or query: a positive 64-bit integer, as the database stores."""
+    return Field(default, ge=1, le=MAX_ID, **constraints)

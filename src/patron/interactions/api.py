@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from patron.accounts.models import Department
-from patron.core.api import ERRORS, KeysetPage, Strict, actor, found, unchanged
+from patron.core.api import ERRORS, KeysetPage, Strict, actor, found, id_field, unchanged
 from patron.core.pagination import decode_cursor, encode_cursor
 from patron.interactions import selectors, services
 from patron.interactions.models import Interaction
@@ -53,12 +53,12 @@ class InteractionOut(Schema):
 class InteractionCreate(Strict):
     read_only_fields: ClassVar[frozenset[str]] = OUTPUT_ONLY
 
-    party_id: int = Field(ge=1)
+    party_id: int = id_field()
     kind: str = Field(max_length=16, description="call, email, meeting, field_visit, ...")
     occurred_at: dt.datetime | None = None
     direction: str = Field("", max_length=8, description="inbound or outbound")
     channel: str = Field("", max_length=10)
-    department_id: int | None = Field(None, ge=1)
+    department_id: int | None = id_field(None)
     outcome: str = Field("", max_length=12)
     subject: str = Field("", max_length=200)
     notes: str = Field("", max_length=20000)
@@ -86,8 +86,8 @@ class InteractionUpdate(Strict):
 
 
 class InteractionQuery(Schema):
-    party: int | None = Field(None, ge=1)
-    department: int | None = Field(None, ge=1)
+    party: int | None = id_field(None)
+    department: int | None = id_field(None)
     kind: str = Field("", max_length=16)
     cursor: str | None = Field(None, max_length=500)
     limit: int = Field(50, ge=1, le=200)

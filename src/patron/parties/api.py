@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from patron.accounts.models import User
 from patron.core import timeline
-from patron.core.api import ERRORS, KeysetPage, Strict, actor, found, unchanged
+from patron.core.api import ERRORS, KeysetPage, Strict, actor, found, id_field, unchanged
 from patron.parties import selectors, services
 from patron.parties.models import ContactPoint, Party, PartyRelationship, Preference
 
@@ -161,7 +161,7 @@ class PartyFilterQuery(Schema):
     channel: str = Field("", max_length=12)
     country: str = Field("", max_length=2)
     tag: str = Field("", max_length=50)
-    owner: int | None = Field(None, ge=1)
+    owner: int | None = id_field(None)
     cursor: str | None = unchanged(max_length=500)
     limit: int = Field(50, ge=1, le=200)
 
@@ -184,8 +184,8 @@ class ContactPointIn(Strict):
 class RelationshipIn(Strict):
     """Link the party in the path to an organisation (if a person) or a person (if not)."""
 
-    organisation_id: int | None = Field(None, ge=1)
-    person_id: int | None = Field(None, ge=1)
+    organisation_id: int | None = id_field(None)
+    person_id: int | None = id_field(None)
     role: Literal["employee", "contact", "decision_maker", "billing_contact", "owner"] = "employee"
     title: str = Field("", max_length=100)
     is_primary_contact: bool = False

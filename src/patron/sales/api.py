@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from patron.accounts.permissions import can_see_costs
-from patron.core.api import ERRORS, KeysetPage, Strict, actor, found, unchanged
+from patron.core.api import ERRORS, KeysetPage, Strict, actor, found, id_field, unchanged
 from patron.parties.models import Party
 from patron.parties.selectors import party_queryset
 from patron.sales import selectors, services
@@ -190,7 +190,7 @@ class LineIn(Strict):
         {"line_no", "line_total", "sku", "product_name"}
     )
 
-    product_id: int = Field(ge=1)
+    product_id: int = id_field()
     quantity: int = Field(ge=1, le=services.MAX_QUANTITY)
     unit_price: Money | None = _money(default=None, ge=0)
 
@@ -198,7 +198,7 @@ class LineIn(Strict):
 class OrderCreate(Strict):
     read_only_fields: ClassVar[frozenset[str]] = OUTPUT_ONLY | {"total", "staff_id"}
 
-    party_id: int = Field(ge=1)
+    party_id: int = id_field()
     channel: SalesChannelName
     ordered_at: dt.datetime | None = None
     currency: str | None = Field(None, min_length=3, max_length=3)
@@ -208,7 +208,7 @@ class OrderCreate(Strict):
 
 
 class OrderQuery(PageQuery):
-    party: int | None = Field(None, ge=1)
+    party: int | None = id_field(None)
     channel: Literal["", "store", "direct_mail", "web", "phone", "field"] = ""
     ordered_from: dt.datetime | None = None
     ordered_before: dt.datetime | None = None
@@ -229,7 +229,7 @@ class ReturnOut(Schema):
 class ReturnIn(Strict):
     read_only_fields: ClassVar[frozenset[str]] = OUTPUT_ONLY | {"party_id", "currency"}
 
-    line_no: int = Field(ge=1)
+    line_no: int = id_field()
     quantity: int = Field(ge=1, le=services.MAX_QUANTITY)
     reason: str = Field("", max_length=200)
     refund_amount: Money | None = _money(default=None, ge=0)
@@ -365,8 +365,8 @@ class InvoiceDetail(InvoiceOut):
 class InvoiceCreate(Strict):
     read_only_fields: ClassVar[frozenset[str]] = OUTPUT_ONLY | {"status", "paid"}
 
-    party_id: int = Field(ge=1)
-    order_id: int | None = Field(None, ge=1)
+    party_id: int = id_field()
+    order_id: int | None = id_field(None)
     total: Money | None = _money(default=None, ge=0)
     currency: str | None = Field(None, min_length=3, max_length=3)
     issued_at: dt.datetime | None = None
@@ -376,7 +376,7 @@ class InvoiceCreate(Strict):
 
 
 class InvoiceQuery(PageQuery):
-    party: int | None = Field(None, ge=1)
+    party: int | None = id_field(None)
     status: Literal["", "open", "paid", "void"] = ""
 
 
@@ -472,8 +472,8 @@ class PaymentOut(Schema):
 
 
 class PaymentCreate(Strict):
-    party_id: int = Field(ge=1)
-    invoice_id: int | None = Field(None, ge=1)
+    party_id: int = id_field()
+    invoice_id: int | None = id_field(None)
     amount: Money = _money(gt=0)
     currency: str = _currency()
     method: Literal["card", "transfer", "cash", "direct_debit", "cheque"] = "card"
@@ -482,8 +482,8 @@ class PaymentCreate(Strict):
 
 
 class PaymentQuery(PageQuery):
-    party: int | None = Field(None, ge=1)
-    invoice: int | None = Field(None, ge=1)
+    party: int | None = id_field(None)
+    invoice: int | None = id_field(None)
 
 
 @payments_router.get("", response={200: KeysetPage[PaymentOut], **ERRORS})
