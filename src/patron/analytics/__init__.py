@@ -8,6 +8,7 @@ Usable from a notebook like lifetimes; ``patron.insights`` applies it to the dat
 from patron.analytics._base import BaseFitter, FitError, NotFittedError
 from patron.analytics.bgbb import BetaGeoBetaBinom
 from patron.analytics.bgnbd import BetaGeo, ModifiedBetaGeo
+from patron.analytics.pnbd import ParetoNBD
 from patron.analytics.sbg import ShiftedBetaGeometric, survivors_to_durations
 from patron.analytics.summary import TransactionSummary, summarize_transactions
 
@@ -18,6 +19,7 @@ __all__ = [
     "FitError",
     "ModifiedBetaGeo",
     "NotFittedError",
+    "ParetoNBD",
     "ShiftedBetaGeometric",
     "TransactionSummary",
     "summarize_transactions",
