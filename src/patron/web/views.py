@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.db.models import Sum
@@ -47,9 +48,11 @@ def _month_start(day: dt.datetime) -> dt.datetime:
 
 
 def _revenue(since: dt.datetime, until: dt.datetime) -> Decimal:
-    """Order revenue in a time range, read through the ``ordered_at`` index."""
+    """Order revenue in the home currency in a time range, read through the ``ordered_at`` index."""
     total = (
-        Order.objects.filter(ordered_at__gte=since, ordered_at__lt=until)
+        Order.objects.filter(
+            ordered_at__gte=since, ordered_at__lt=until, currency=settings.DEFAULT_CURRENCY
+        )
         .exclude(status=Order.Status.CANCELLED)
         .aggregate(total=Sum("total"))["total"]
     )
@@ -67,15 +70,17 @@ def dashboard(request: HttpRequest, now: dt.datetime | None = None) -> HttpRespo
     orders_30d = recent_orders.order_by()[:COUNT_CAP].count()
     revenue_now = _revenue(this_month, now + dt.timedelta(seconds=1))
     revenue_before = _revenue(last_month, this_month)
+    same_days_before = _revenue(last_month, min(last_month + (now - this_month), this_month))
     change = None
-    if revenue_before:
-        change = (revenue_now - revenue_before) / revenue_before * 100
+    if same_days_before:
+        change = (revenue_now - same_days_before) / same_days_before * 100
     context: dict[str, Any] = {
         "orders_30d": orders_30d,
         "orders_capped": orders_30d >= COUNT_CAP,
         "revenue_now": revenue_now,
         "revenue_before": revenue_before,
         "revenue_change": change,
+        "currency": settings.DEFAULT_CURRENCY,
         "this_month": this_month,
         "last_month": last_month,
         "interactions": list(

@@ -65,7 +65,7 @@ def test_a_direct_contact_without_direction_is_refused_and_nothing_is_written(
     body = client.post(
         f"/interactions/log/{party.pk}/", _call(sales_department, direction=""), **HTMX
     ).content.decode()
-    assert "say whether the customer contacted us" in body
+    assert "Say whether the customer contacted us" in body
     assert "hx-swap-oob" not in body
     assert not Interaction.objects.exists()
 

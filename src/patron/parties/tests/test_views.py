@@ -190,7 +190,7 @@ def test_a_future_date_of_birth_is_refused(client: Client, agent: User) -> None:
         "/customers/new/",
         {"kind": "person", "given_name": "Ada", "date_of_birth": "2999-01-01"},
     )
-    assert "is in the future" in response.content.decode()
+    assert "Is in the future" in response.content.decode()
     assert Party.objects.count() == 0
 
 
@@ -317,7 +317,7 @@ def test_a_motive_without_a_name_is_refused(client: Client, agent: User) -> None
     body = client.post(
         f"/customers/{party.pk}/preferences/", {"kind": "motive"}, **HTMX
     ).content.decode()
-    assert "name the buying motive" in body
+    assert "Name the buying motive" in body
     assert not Preference.objects.exists()
 
 
