@@ -94,6 +94,10 @@ def manage(ctx: typer.Context) -> None:
     execute_from_command_line(["patron manage", *ctx.args])
 
 
+from patron.demo.cli import register as _register_demo  # noqa: E402
+
+_register_demo(app)
+
 from patron.accounts.cli import register as _register_tokens  # noqa: E402
 
 _register_tokens(app, setup_django)

@@ -88,8 +88,10 @@ def _uk_pattern(kind: str) -> re.Pattern[str]:
     ``is_valid_number`` per number, and it is the same rule (the tests check with it).
     """
     meta = phonenumbers.PhoneMetadata.metadata_for_region("GB")
-    desc = meta.mobile if kind == "mobile" else meta.fixed_line
-    return re.compile(desc.national_number_pattern)
+    desc = None if meta is None else (meta.mobile if kind == "mobile" else meta.fixed_line)
+    if desc is None or not desc.national_number_pattern:
+        raise RuntimeError("phonenumbers has no British numbering plan")
+    return re.compile(str(desc.national_number_pattern))
 
 
 def _uk_numbers(rng: np.random.Generator, prefixes: np.ndarray, kind: str) -> np.ndarray:
