@@ -13,7 +13,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from patron.accounts.admin_base import PatronModelAdmin
-from patron.accounts.permissions import can_edit_interaction, can_log_interaction_for
+from patron.accounts.permissions import (
+    can_edit_interaction,
+    can_log_interaction_for,
+    departments_for_logging,
+)
 from patron.interactions import services
 from patron.interactions.models import Interaction
 from patron.interactions.selectors import interaction_queryset
@@ -62,6 +66,11 @@ class InteractionAdmin(PatronModelAdmin):
         if obj is not None:
             return ["party", "department", "external_id", "staff"]
         return self.readonly_fields
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "department":
+            kwargs["queryset"] = departments_for_logging(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[Interaction]:
         return interaction_queryset(user=request.user).select_related(

@@ -6,7 +6,7 @@ trillion pairs). It works in *blocks* of parties that share a key:
 * the same normalised email or the same E.164 phone, on the party's mirror columns or on
   any of its contact points: one ``GROUP BY`` in the database finds the keys held by more
   than one party, and only those parties are read;
-* the same postcode (mirror column or any postal address) and the same kind: within each
+* the same postcode (of the primary address) and the same kind: within each
   such block names are compared with rapidfuzz's ``token_sort_ratio`` on the folded name
   (``process.cdist``, vectorised, all cores), and pairs at or above
   ``settings.DUPLICATE_NAME_THRESHOLD`` are kept.
@@ -42,6 +42,9 @@ MAX_EXACT_BLOCK = 50
 #: Rows of one postcode block compared at a time, so that memory stays bounded
 #: (``chunk × block`` bytes) whatever the block size.
 NAME_CHUNK = 2000
+#: Blocks larger than this are compared on all cores; starting threads costs more than
+#: comparing a handful of names.
+PARALLEL_BLOCK = 500
 MAX_PAGE = 200
 
 
@@ -74,39 +77,45 @@ class ScanResult:
     compared_names: int = 0
 
 
-def _keys_sql(kind: str) -> tuple[str, list[Any]]:
-    """SQL selecting distinct ``(k, pid)`` rows: every live party holding each key."""
+def _shared_key_sql(kind: str) -> tuple[str, list[Any]]:
+    """SQL for ``(key, party id, kind, folded name)`` of live parties sharing a key.
+
+    First the keys held more than once are found by ``GROUP BY`` over the indexes alone
+    (``party.email``/``phone``/``postcode`` and ``contactpoint (kind, value)``), which
+    never touches a table row; only the rows holding those few keys are then read. A key
+    counted twice because one party holds it both as mirror column and contact point is
+    dropped later, when a block turns out to hold a single party. Names are compared by
+    the party's own postcode (the mirror of its primary address).
+    """
     party = Party._meta.db_table
     point = ContactPoint._meta.db_table
-    if kind == "postcode":
-        mirror, cp_kind, cp_col = "postcode", str(ContactPoint.Kind.POSTAL), "postcode"
-    else:
-        mirror, cp_kind, cp_col = kind, kind, "value"
-    sql = (
-        f"SELECT p.{mirror} AS k, p.id AS pid FROM {party} p "
-        f"WHERE p.{mirror} <> '' AND p.merged_into_id IS NULL "
-        f"UNION "
-        f"SELECT c.{cp_col} AS k, c.party_id AS pid FROM {point} c "
-        f"JOIN {party} p ON p.id = c.party_id "
-        f"WHERE c.kind = %s AND c.{cp_col} <> '' AND p.merged_into_id IS NULL"
+    shared = (
+        f"SELECT {kind} AS k FROM {party} WHERE {kind} <> '' GROUP BY {kind} HAVING COUNT(*) > 1"
     )
-    return sql, [cp_kind]
+    members = f"SELECT {kind} AS k, id AS pid FROM {party} WHERE {kind} IN (SELECT k FROM shared)"
+    params: list[Any] = []
+    if kind != "postcode":
+        shared += (
+            f" UNION SELECT value FROM {point} WHERE kind = %s AND value <> '' "
+            f"GROUP BY value HAVING COUNT(*) > 1"
+        )
+        members += (
+            f" UNION SELECT value, party_id FROM {point} "
+            f"WHERE kind = %s AND value IN (SELECT k FROM shared)"
+        )
+        params = [kind, kind]
+    sql = (
+        f"WITH shared AS ({shared}), members AS ({members}) "
+        f"SELECT m.k, m.pid, p.kind, p.search_name FROM members m "
+        f"JOIN {party} p ON p.id = m.pid WHERE p.merged_into_id IS NULL "
+        f"ORDER BY m.k, m.pid"
+    )
+    return sql, params
 
 
 def _shared_key_rows(kind: str) -> Iterator[tuple[str, int, str, str]]:
-    """``(key, party id, kind, folded name)`` of parties sharing a key, ordered by key.
-
-    The ``GROUP BY`` runs in the database; only parties in blocks of two or more are read.
-    """
-    keys, params = _keys_sql(kind)
-    party = Party._meta.db_table
-    sql = (
-        f"WITH keys AS ({keys}), "
-        f"shared AS (SELECT k FROM keys GROUP BY k HAVING COUNT(*) > 1) "
-        f"SELECT keys.k, keys.pid, p.kind, p.search_name FROM keys "
-        f"JOIN shared ON shared.k = keys.k JOIN {party} p ON p.id = keys.pid "
-        f"ORDER BY keys.k, keys.pid"
-    )
+    """``(key, party id, kind, folded name)`` of parties sharing a key, ordered by key."""
+    sql, params = _shared_key_sql(kind)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while True:
@@ -160,7 +169,7 @@ def _similar_names(
                 scorer=fuzz.token_sort_ratio,
                 score_cutoff=threshold,
                 dtype=np.uint8,
-                workers=-1,
+                workers=-1 if len(names) > PARALLEL_BLOCK else 1,
             )
             rows, cols = np.nonzero(scores)
             for r, c in zip(rows.tolist(), cols.tolist(), strict=True):

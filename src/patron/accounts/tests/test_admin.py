@@ -228,3 +228,32 @@ def test_a_superuser_sees_everything(db: None) -> None:
     client = _login(root)
     for url in ["/admin/accounts/user/", "/admin/core/auditentry/", "/admin/sales/product/"]:
         assert client.get(url).status_code == 200, url
+
+
+def test_an_agent_logs_an_interaction_only_for_their_own_department(
+    agent: User, sales_department: Department, service_department: Department
+) -> None:
+    party = party_create(actor=agent, given_name="Ada", family_name="Lovelace")
+    client = _login(agent)
+    form = {
+        "party": party.pk,
+        "occurred_at_0": "2026-01-05",
+        "occurred_at_1": "10:00:00",
+        "kind": "call",
+        "direction": "inbound",
+        "visibility": "shared",
+    }
+    refused = client.post(
+        "/admin/interactions/interaction/add/", {**form, "department": service_department.pk}
+    )
+    assert refused.status_code == 200
+    assert not Interaction.objects.exists()
+    logged = client.post(
+        "/admin/interactions/interaction/add/", {**form, "department": sales_department.pk}
+    )
+    assert logged.status_code == 302, logged.content.decode()[:3000]
+    note = Interaction.objects.get()
+    assert (note.staff, note.department) == (agent, sales_department)
+    assert AuditEntry.objects.filter(
+        object_type="interactions.interaction", action="create"
+    ).exists()
