@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from patron.accounts.models import Department
@@ -63,9 +64,13 @@ class InteractionLogForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         department: Any = self.fields["department"]
-        department.queryset = Department.objects.filter(
-            pk__in=[d.pk for d in departments_for_logging(user)]
-        ).order_by("name")
+        allowed = departments_for_logging(user)
+        if isinstance(allowed, QuerySet):
+            department.queryset = allowed.order_by("name")
+        else:
+            department.queryset = Department.objects.filter(
+                pk__in=[d.pk for d in allowed]
+            ).order_by("name")
         for name in ("subject", "notes"):
             self.fields[name].widget.attrs["maxlength"] = self.fields[name].max_length  # type: ignore[attr-defined]
 
