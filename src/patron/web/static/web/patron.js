@@ -16,3 +16,11 @@ document.addEventListener("DOMContentLoaded", patronToggleKind);
 document.addEventListener("change", function (event) {
   if (event.target && event.target.id === "id_kind") { patronToggleKind(); }
 });
+
+// "/" jumps to the search box, as in most products people already use.
+document.addEventListener("keydown", function (event) {
+  var tag = (event.target && event.target.tagName) || "";
+  if (event.key !== "/" || /INPUT|TEXTAREA|SELECT/.test(tag) || event.target.isContentEditable) { return; }
+  var search = document.querySelector("input[type=search]");
+  if (search) { event.preventDefault(); search.focus(); search.select(); }
+});
