@@ -143,11 +143,11 @@ def catalogue(seed: int) -> Catalogue:
     categories: list[int] = []
     prices: list[int] = []
     costs: list[int] = []
-    for c, (cat_name, _groups, level, margin, products) in enumerate(vocab.CATEGORIES):
+    for c, (cat_name, _groups, margin, products) in enumerate(vocab.CATEGORIES):
         code = "".join(w[0] for w in cat_name.replace("&", "").split()).upper()[:3]
-        for p, product in enumerate(products):
-            pounds = level * float(rng.lognormal(0.0, 0.45))
-            price = max(99, round(pounds) * 100 - 1 if pounds >= 5 else int(pounds * 100))
+        for p, (product, pounds) in enumerate(products):
+            # list prices end in .99 (or .49 under ten pounds), as shop prices do
+            price = round(pounds) * 100 - 1 if pounds >= 10 else int(pounds * 100) - 1
             rate = float(np.clip(margin + rng.normal(0.0, 0.06), 0.08, 0.85))
             names.append(product)
             skus.append(f"HW-{code}-{c + 1:02d}{p + 1:02d}")
@@ -500,7 +500,8 @@ def _billing(
     order = np.flatnonzero(invoiced)
     k = len(order)
     inv_party = party[order]
-    issued = np.minimum(orders["ordered_at"][order] + rng.integers(0, 2 * DAY, k), end - 1)
+    issued = _daytime(rng, orders["ordered_at"][order] + rng.integers(0, 2, k) * DAY, 8, 18)
+    issued = np.maximum(np.minimum(issued, end - 1), orders["ordered_at"][order])
     is_b2b = b2b[inv_party]
     due = issued + np.where(is_b2b, 30, 14) * DAY
     # payer habit per account: 0 prompt, 1 late, 2 bad
@@ -515,6 +516,8 @@ def _billing(
             np.where(rng.random(k) < 0.5, NEVER, due + rng.integers(30 * DAY, 150 * DAY, k)),
         ),
     )
+    paid_at = np.where(paid_at == NEVER, NEVER, _daytime(rng, np.minimum(paid_at, end), 7, 22))
+    paid_at = np.maximum(paid_at, issued + 3600)
     paid = paid_at < end
     invoices = {
         "number": np.array([f"INV-{index:04d}-{i:07d}" for i in range(k)]),

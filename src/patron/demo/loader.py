@@ -411,7 +411,9 @@ class _ChunkWriter:
             {
                 "party_id": party,
                 "kind": kind,
-                "label": np.concatenate([email_label, phone_label, np.full(len(postal), "home")])
+                "label": np.concatenate(
+                    [email_label, phone_label, np.where(is_org[postal], "billing", "home")]
+                )
                 .astype(object)
                 .tolist(),
                 "value": np.concatenate([p["email"], p["phone"], np.full(len(postal), "")]),

@@ -131,81 +131,97 @@ CONTACT_TITLES = (
 # Interest groups: customers who buy in one category of a group tend to buy the others.
 GROUPS = ("Home cooking", "Garden", "Home office", "Outdoors", "Home comfort")
 
-# (category, groups it belongs to, typical price in pounds, margin rate, ten products)
-CATEGORIES: tuple[tuple[str, tuple[int, ...], float, float, tuple[str, ...]], ...] = (
-    ("Cookware", (0,), 45.0, 0.45, (
-        "Cast iron skillet 26 cm", "Non-stick frying pan 28 cm", "Stainless saucepan set",
-        "Enamelled casserole 24 cm", "Carbon steel wok", "Stockpot 8 l", "Roasting tin",
-        "Griddle pan", "Milk pan 16 cm", "Sauté pan with lid",
+# (category, groups it belongs to, margin rate, ten (product, list price in pounds))
+CATEGORIES: tuple[tuple[str, tuple[int, ...], float, tuple[tuple[str, float], ...]], ...] = (
+    ("Cookware", (0,), 0.45, (
+        ("Cast iron skillet 26 cm", 45), ("Non-stick frying pan 28 cm", 32),
+        ("Stainless saucepan set", 120), ("Enamelled casserole 24 cm", 159),
+        ("Carbon steel wok", 38), ("Stockpot 8 l", 55), ("Roasting tin", 24),
+        ("Griddle pan", 42), ("Milk pan 16 cm", 19), ("Sauté pan with lid", 65),
     )),
-    ("Kitchen electricals", (0,), 89.0, 0.22, (
-        "Stand mixer", "Hand blender", "Espresso machine", "Kettle 1.7 l", "4-slice toaster",
-        "Food processor", "Air fryer 5.5 l", "Slow cooker 6 l", "Bean-to-cup grinder",
-        "Digital kitchen scale",
+    ("Kitchen electricals", (0,), 0.22, (
+        ("Stand mixer", 399), ("Hand blender", 49), ("Espresso machine", 549),
+        ("Kettle 1.7 l", 45), ("4-slice toaster", 59), ("Food processor", 179),
+        ("Air fryer 5.5 l", 99), ("Slow cooker 6 l", 55), ("Bean-to-cup grinder", 129),
+        ("Digital kitchen scale", 22),
     )),
-    ("Tableware", (0, 4), 28.0, 0.55, (
-        "Stoneware dinner set 12 pc", "Wine glasses, set of 4", "Linen napkins, set of 6",
-        "Serving platter", "Pasta bowls, set of 4", "Cutlery set 24 pc", "Tumblers, set of 6",
-        "Oak serving board", "Salad bowl", "Espresso cups, set of 4",
+    ("Tableware", (0, 4), 0.55, (
+        ("Stoneware dinner set 12 pc", 89), ("Wine glasses, set of 4", 34),
+        ("Linen napkins, set of 6", 28), ("Serving platter", 36), ("Pasta bowls, set of 4", 32),
+        ("Cutlery set 24 pc", 75), ("Tumblers, set of 6", 24), ("Oak serving board", 29),
+        ("Salad bowl", 26), ("Espresso cups, set of 4", 22),
     )),
-    ("Coffee & tea", (0,), 12.0, 0.60, (
-        "House blend coffee beans 1 kg", "Single-origin Ethiopia 250 g", "Decaf espresso 500 g",
-        "English breakfast tea, 80 bags", "Earl Grey loose leaf 250 g", "Green tea sencha",
-        "Hot chocolate 500 g", "Coffee filter papers", "Chai spice blend", "Office coffee pods 100",
+    ("Coffee & tea", (0,), 0.60, (
+        ("House blend coffee beans 1 kg", 22), ("Single-origin Ethiopia 250 g", 9.5),
+        ("Decaf espresso 500 g", 12), ("English breakfast tea, 80 bags", 4.5),
+        ("Earl Grey loose leaf 250 g", 8.5), ("Green tea sencha", 7), ("Hot chocolate 500 g", 9),
+        ("Coffee filter papers", 3.5), ("Chai spice blend", 6.5), ("Office coffee pods 100", 32),
     )),
-    ("Garden tools", (1,), 32.0, 0.40, (
-        "Stainless border spade", "Bypass secateurs", "Hand trowel and fork set",
-        "Telescopic loppers", "Garden hose 30 m", "Leaf rake", "Wheelbarrow 85 l",
-        "Hedge shears", "Kneeling pad", "Watering can 10 l",
+    ("Garden tools", (1,), 0.40, (
+        ("Stainless border spade", 39), ("Bypass secateurs", 24),
+        ("Hand trowel and fork set", 18), ("Telescopic loppers", 45), ("Garden hose 30 m", 35),
+        ("Leaf rake", 16), ("Wheelbarrow 85 l", 79), ("Hedge shears", 29), ("Kneeling pad", 9),
+        ("Watering can 10 l", 19),
     )),
-    ("Plants & seeds", (1,), 8.0, 0.65, (
-        "Tomato seeds, heritage mix", "Wildflower meadow mix", "Herb garden starter",
-        "Lavender plug plants", "Spring bulb collection", "Peat-free compost 50 l",
-        "Sweet pea seeds", "Seed potatoes 2 kg", "Organic plant feed 1 l", "Strawberry plants",
+    ("Plants & seeds", (1,), 0.65, (
+        ("Tomato seeds, heritage mix", 3.5), ("Wildflower meadow mix", 8),
+        ("Herb garden starter", 14), ("Lavender plug plants", 12),
+        ("Spring bulb collection", 18), ("Peat-free compost 50 l", 9), ("Sweet pea seeds", 3),
+        ("Seed potatoes 2 kg", 7), ("Organic plant feed 1 l", 6.5), ("Strawberry plants", 15),
     )),
-    ("Outdoor living", (1,), 120.0, 0.35, (
-        "Teak bench", "Bistro table and chairs", "Parasol 3 m", "Fire pit", "Charcoal barbecue",
-        "Rattan lounger", "Outdoor cushions, set of 4", "Solar lanterns", "Raised bed kit",
-        "Garden storage box",
+    ("Outdoor living", (1,), 0.35, (
+        ("Teak bench", 299), ("Bistro table and chairs", 189), ("Parasol 3 m", 129),
+        ("Fire pit", 149), ("Charcoal barbecue", 119), ("Rattan lounger", 249),
+        ("Outdoor cushions, set of 4", 59), ("Solar lanterns", 29), ("Raised bed kit", 89),
+        ("Garden storage box", 99),
     )),
-    ("Stationery", (2,), 6.0, 0.62, (
-        "A4 copier paper, 5 reams", "Gel pens, pack of 12", "Hardback notebook A5",
-        "Sticky notes, 12 pads", "Lever arch files, 10", "Desk diary", "Highlighters, 6",
-        "Envelopes C5, 500", "Whiteboard markers, 8", "Stapler and staples",
+    ("Stationery", (2,), 0.62, (
+        ("A4 copier paper, 5 reams", 24), ("Gel pens, pack of 12", 9),
+        ("Hardback notebook A5", 12), ("Sticky notes, 12 pads", 6.5),
+        ("Lever arch files, 10", 18), ("Desk diary", 15), ("Highlighters, 6", 5),
+        ("Envelopes C5, 500", 22), ("Whiteboard markers, 8", 7.5), ("Stapler and staples", 14),
     )),
-    ("Office furniture", (2,), 240.0, 0.33, (
-        "Ergonomic office chair", "Sit-stand desk 140 cm", "Filing cabinet, 3 drawer",
-        "Bookcase 180 cm", "Meeting table 6 seat", "Monitor arm", "Pedestal drawers",
-        "Reception sofa", "Desk screen divider", "Coat stand",
+    ("Office furniture", (2,), 0.33, (
+        ("Ergonomic office chair", 349), ("Sit-stand desk 140 cm", 499),
+        ("Filing cabinet, 3 drawer", 189), ("Bookcase 180 cm", 149),
+        ("Meeting table 6 seat", 429), ("Monitor arm", 79), ("Pedestal drawers", 139),
+        ("Reception sofa", 699), ("Desk screen divider", 95), ("Coat stand", 49),
     )),
-    ("Computing accessories", (2,), 35.0, 0.28, (
-        "Wireless keyboard", "Ergonomic mouse", "USB-C docking station", "27-inch monitor",
-        "Noise-cancelling headset", "Webcam 1080p", "Laptop stand", "Surge-protected 6-way",
-        "External SSD 1 TB", "HDMI cable 2 m",
+    ("Computing accessories", (2,), 0.28, (
+        ("Wireless keyboard", 45), ("Ergonomic mouse", 35), ("USB-C docking station", 139),
+        ("27-inch monitor", 229), ("Noise-cancelling headset", 119), ("Webcam 1080p", 59),
+        ("Laptop stand", 32), ("Surge-protected 6-way", 24), ("External SSD 1 TB", 89),
+        ("HDMI cable 2 m", 8.5),
     )),
-    ("Outdoor clothing", (3,), 75.0, 0.50, (
-        "Waterproof jacket", "Insulated gilet", "Walking trousers", "Merino base layer",
-        "Fleece pullover", "Walking boots", "Wool hiking socks, 3 pairs", "Sun hat",
-        "Softshell gloves", "Packable down jacket",
+    ("Outdoor clothing", (3,), 0.50, (
+        ("Waterproof jacket", 159), ("Insulated gilet", 79), ("Walking trousers", 65),
+        ("Merino base layer", 55), ("Fleece pullover", 49), ("Walking boots", 139),
+        ("Wool hiking socks, 3 pairs", 24), ("Sun hat", 22), ("Softshell gloves", 28),
+        ("Packable down jacket", 129),
     )),
-    ("Camping & hiking", (3,), 55.0, 0.42, (
-        "Two-person tent", "Sleeping bag 3-season", "Trekking poles", "Daypack 25 l",
-        "Camping stove", "Head torch", "Insulated flask 1 l", "Self-inflating mat",
-        "Water filter bottle", "First aid kit",
+    ("Camping & hiking", (3,), 0.42, (
+        ("Two-person tent", 189), ("Sleeping bag 3-season", 99), ("Trekking poles", 45),
+        ("Daypack 25 l", 65), ("Camping stove", 39), ("Head torch", 29),
+        ("Insulated flask 1 l", 32), ("Self-inflating mat", 59), ("Water filter bottle", 35),
+        ("First aid kit", 19),
     )),
-    ("Bedding & bath", (4,), 40.0, 0.52, (
-        "Cotton duvet cover, double", "Feather pillows, pair", "Egyptian cotton sheets",
-        "Wool throw", "Bath towel set", "Bath robe", "Mattress protector", "Hotel duvet 10.5 tog",
-        "Blackout curtains", "Linen bedspread",
+    ("Bedding & bath", (4,), 0.52, (
+        ("Cotton duvet cover, double", 59), ("Feather pillows, pair", 45),
+        ("Egyptian cotton sheets", 79), ("Wool throw", 69), ("Bath towel set", 49),
+        ("Bath robe", 55), ("Mattress protector", 35), ("Hotel duvet 10.5 tog", 89),
+        ("Blackout curtains", 65), ("Linen bedspread", 119),
     )),
-    ("Lighting", (4,), 48.0, 0.46, (
-        "Brass table lamp", "Floor lamp", "LED desk lamp", "Pendant shade", "Smart bulb 4-pack",
-        "Reading light", "Candle lantern", "Wall light", "Festoon lights 10 m", "Lamp shade 40 cm",
+    ("Lighting", (4,), 0.46, (
+        ("Brass table lamp", 89), ("Floor lamp", 129), ("LED desk lamp", 45),
+        ("Pendant shade", 59), ("Smart bulb 4-pack", 39), ("Reading light", 35),
+        ("Candle lantern", 25), ("Wall light", 69), ("Festoon lights 10 m", 32),
+        ("Lamp shade 40 cm", 39),
     )),
-    ("Gifts & hampers", (0, 4), 35.0, 0.48, (
-        "Christmas hamper", "Luxury chocolate box", "Scented candle gift set", "Gift card £25",
-        "Tea lover's gift box", "Wine and cheese hamper", "Letterpress greetings cards",
-        "Advent calendar", "Gardener's gift set", "Coffee tasting set",
+    ("Gifts & hampers", (0, 4), 0.48, (
+        ("Christmas hamper", 85), ("Luxury chocolate box", 24), ("Scented candle gift set", 32),
+        ("Gift card £25", 25), ("Tea lover's gift box", 28), ("Wine and cheese hamper", 65),
+        ("Letterpress greetings cards", 12), ("Advent calendar", 29),
+        ("Gardener's gift set", 35), ("Coffee tasting set", 30),
     )),
 )
 
