@@ -3,8 +3,9 @@
 Every model in :mod:`patron.analytics` is fitted the same way: the negative
 log-likelihood and its analytic gradient are written over the *logarithms* of the
 (positive) parameters, minimised with L-BFGS-B, polished with a few Newton steps on a
-Hessian obtained by differencing the analytic gradient, and that Hessian gives the
-standard errors. Keeping this in one place means every estimator reports
+Hessian obtained once by differencing the analytic gradient (near the optimum a fixed
+Hessian converges as fast as a fresh one, at a fraction of the evaluations), and that
+Hessian gives the standard errors. Keeping this in one place means every estimator reports
 ``params_``, ``log_likelihood_``, ``std_errors_``, ``converged_`` and ``n_iter_`` with
 the same meaning, and fails with the same kind of :class:`FitError`.
 """
@@ -261,7 +262,6 @@ class BaseFitter:
             n_iter += 1
             if not improved:
                 break
-            hessian = _hessian(scaled, theta)
 
         if not np.isfinite(value):
             raise FitError(
@@ -376,3 +376,25 @@ def discounted_expected_transactions(
         total += (current - previous) / (1.0 + discount_rate) ** k
         previous = current
     return total
+
+
+def compress_rows(
+    columns: Sequence[FloatArray], weights: FloatArray
+) -> tuple[list[FloatArray], FloatArray]:
+    """Pool identical rows (e.g. identical ``(x, t_x, T)``) and add up their weights.
+
+    Summaries at day or week granularity repeat the same rows many times over (a million
+    customers hold about a hundred thousand distinct rows), and the likelihood of a row
+    does not depend on who it belongs to, so fitting on the pooled rows is exact and
+    several times faster. Rows with zero weight are dropped.
+    """
+    order = np.lexsort(tuple(reversed([np.asarray(c) for c in columns])))
+    ordered = [np.asarray(c)[order] for c in columns]
+    changed = np.zeros(order.shape[0], dtype=bool)
+    changed[0] = True
+    for column in ordered:
+        changed[1:] |= column[1:] != column[:-1]
+    boundaries = np.flatnonzero(changed)
+    pooled = np.add.reduceat(np.asarray(weights, dtype=np.float64)[order], boundaries)
+    keep = pooled > 0
+    return [column[boundaries][keep] for column in ordered], pooled[keep]

@@ -24,6 +24,7 @@ from patron.analytics._base import (
     BaseFitter,
     FloatArray,
     as_float_array,
+    compress_rows,
     discounted_expected_transactions,
     validate_weights,
 )
@@ -99,11 +100,7 @@ class BetaGeoBetaBinom(BaseFitter):
         self
         """
         x, t_x, n, w = self._validate_discrete(frequency, recency, n_periods, weights)
-        rows, inverse = np.unique(np.column_stack([x, t_x, n]), axis=0, return_inverse=True)
-        pooled = np.bincount(inverse.reshape(-1), weights=w, minlength=rows.shape[0]).astype(float)
-        keep = pooled > 0
-        rows, pooled = rows[keep], pooled[keep]
-        ux, utx, un = rows[:, 0], rows[:, 1], rows[:, 2]
+        (ux, utx, un), pooled = compress_rows([x, t_x, n], w)
         # Terms of the likelihood: column 0 is "alive at n", columns 1.. are "died after t_x + i".
         n_terms = int(np.max(un - utx)) + 1
         i = np.arange(n_terms - 1, dtype=np.float64)[None, :]

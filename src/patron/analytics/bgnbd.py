@@ -19,15 +19,19 @@ parameters given ``(x, t_x, T)``.
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import dataclass
 from typing import Any, Self
 
 import numpy as np
+import numpy.typing as npt
 from scipy import integrate, special
 
 from patron.analytics._base import (
     BaseFitter,
     FloatArray,
     as_float_array,
+    compress_rows,
     discounted_expected_transactions,
 )
 
@@ -79,19 +83,55 @@ def expected_transactions_beta_geometric(t: Any, r: Any, alpha: Any, a: Any, b: 
 
 
 def _integrate_expected(t: float, r: float, alpha: float, a: float, b: float) -> float:
-    """``E_p[(1 - (1 + p t / alpha)^-r) / p]`` for ``p ~ Beta(a, b)`` by adaptive quadrature."""
+    """``E_p[(1 - (1 + p t / alpha)^-r) / p]`` for ``p ~ Beta(a, b)`` by adaptive quadrature.
+
+    Split at ``p = 1/2``: an end where the beta density is singular (``a < 1`` at 0,
+    ``b < 1`` at 1) goes to QUADPACK's algebraic-weight rule (QAWS), which integrates
+    ``p^(a-1)`` or ``(1-p)^(b-1)`` exactly; elsewhere the density is evaluated in log
+    space and the rule is told where it peaks and where ``p t / alpha`` reaches 1.
+    """
     u = t / alpha
-    log_norm = special.betaln(a, b)
+    log_norm = float(special.betaln(a, b))
 
-    def integrand(p: float) -> float:
+    def rising(p: float) -> float:
+        """``(1 - (1 + p u)^-r) / p``: bounded by ``r u``, smooth in ``p``."""
         if p <= 0.0:
-            return 0.0
-        log_density = (a - 1.0) * np.log(p) + (b - 1.0) * np.log1p(-p) - log_norm
-        return float(np.exp(log_density) * -np.expm1(-r * np.log1p(p * u)) / p)
+            return r * u
+        return float(-np.expm1(-r * np.log1p(p * u)) / p)
 
-    knots = sorted({min(0.5, 1.0 / u), 0.5}) if u > 0 else None
-    result, _ = integrate.quad(integrand, 0.0, 1.0, points=knots, limit=200)
-    return float(result)
+    def density(p: float, *, left: bool = True, right: bool = True) -> float:
+        log_value = -log_norm
+        if left:
+            log_value += (a - 1.0) * np.log(p) if p > 0 else (0.0 if a == 1 else np.inf)
+        if right:
+            log_value += (b - 1.0) * np.log1p(-p) if p < 1 else (0.0 if b == 1 else np.inf)
+        return float(np.exp(log_value))
+
+    mode = (a - 1.0) / (a + b - 2.0) if a > 1 and b > 1 else 0.5
+    total = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", integrate.IntegrationWarning)
+        for low, high in ((0.0, 0.5), (0.5, 1.0)):
+            singular_left = low == 0.0 and a < 1
+            singular_right = high == 1.0 and b < 1
+            if singular_left or singular_right:
+                value, _ = integrate.quad(
+                    lambda p, sl=singular_left, sr=singular_right: (
+                        density(p, left=not sl, right=not sr) * rising(p)
+                    ),
+                    low,
+                    high,
+                    weight="alg",
+                    wvar=(a - 1.0 if singular_left else 0.0, b - 1.0 if singular_right else 0.0),
+                    limit=200,
+                )
+            else:
+                knots = [k for k in (1.0 / u, mode) if low < k < high]
+                value, _ = integrate.quad(
+                    lambda p: density(p) * rising(p), low, high, points=knots or None, limit=200
+                )
+            total += value
+    return float(total)
 
 
 class _BetaGeoFamily(BaseFitter):
@@ -121,25 +161,13 @@ class _BetaGeoFamily(BaseFitter):
         self
         """
         x, t_x, t_end, w = self._validate_rfm(frequency, recency, T, weights)
-        keep = w > 0
-        x, t_x, t_end, w = x[keep], t_x[keep], t_end[keep], w[keep]
-        unique_x, index = np.unique(x, return_inverse=True)
+        data = _Prepared.build(x, t_x, t_end, w, both_terms_always=self._extra_dropout > 0)
         self._fit_minimize(
-            lambda theta: self._neg_log_likelihood(theta, unique_x, index, t_x, t_end, x, w),
-            n_obs=float(w.sum()),
+            lambda theta: self._neg_log_likelihood(theta, data), n_obs=data.total_weight
         )
         return self
 
-    def _neg_log_likelihood(
-        self,
-        theta: FloatArray,
-        unique_x: FloatArray,
-        index: Any,
-        t_x: FloatArray,
-        t_end: FloatArray,
-        x: FloatArray,
-        w: FloatArray,
-    ) -> tuple[float, FloatArray]:
+    def _neg_log_likelihood(self, theta: FloatArray, data: _Prepared) -> tuple[float, FloatArray]:
         """Negative log-likelihood and its gradient in ``log(r, alpha, a, b)``.
 
         BG/NBD is [FHL05]_ eq. (6); MBG/NBD ([BDF07]_, section 2) has the same two terms with
@@ -149,52 +177,58 @@ class _BetaGeoFamily(BaseFitter):
               + [x > 0 or e] B(a + 1, b + x - 1 + e) / B(a, b)
                 * Gamma(r + x) alpha^r / (Gamma(r) (alpha + t_x)^(r+x))
 
-        Special functions are evaluated once per distinct ``x``, then gathered per customer.
+        Special functions are evaluated once per distinct ``x`` and combined with per-``x``
+        weight totals; per customer only ``log(alpha + T)``, ``log(alpha + t_x)`` and the
+        share ``w2`` of the second term are computed, for the customers who have one.
         """
         r, alpha, a, b = np.exp(theta)
         e = self._extra_dropout
-        ux = unique_x
+        ux = data.unique_x
         betaln_ab = special.betaln(a, b)
         psi_ab = special.digamma(a + b)
         psi_abx = special.digamma(a + b + ux + e)
         # Per distinct x: the x-only parts of both terms and their derivatives.
-        log_gamma_part = special.gammaln(r + ux) - special.gammaln(r) + r * np.log(alpha)
-        d_r_gamma = special.digamma(r + ux) - special.digamma(r)
+        gamma_part = special.gammaln(r + ux) - special.gammaln(r) + r * np.log(alpha)
+        d_r_gamma = special.digamma(r + ux) - special.digamma(r) + np.log(alpha)
         first_beta = special.betaln(a, b + ux + e) - betaln_ab
         d_a_first = psi_ab - psi_abx
         d_b_first = special.digamma(b + ux + e) - special.digamma(b) + psi_ab - psi_abx
-        second_present = (ux > 0) | (e > 0)
-        b_second = np.where(second_present, b + ux - 1.0 + e, 1.0)
-        second_beta = np.where(
-            second_present, special.betaln(a + 1.0, b_second) - betaln_ab, -np.inf
-        )
+        # Where x = 0 under BG/NBD the second term is absent; b stands in to stay finite.
+        b_second = np.where((ux > 0) | (e > 0), b + ux - 1.0 + e, b)
+        second_beta = special.betaln(a + 1.0, b_second) - betaln_ab
         d_a_second = special.digamma(a + 1.0) - special.digamma(a) + psi_ab - psi_abx
         d_b_second = special.digamma(b_second) - special.digamma(b) + psi_ab - psi_abx
 
-        rx = r + x
-        log_alpha_t = np.log(alpha + t_end)
-        log_alpha_tx = np.log(alpha + t_x)
-        term1 = first_beta[index] - rx * log_alpha_t
-        term2 = second_beta[index] - rx * log_alpha_tx
-        log_sum = np.logaddexp(term1, term2)
-        w2 = np.exp(term2 - log_sum)
-        w1 = 1.0 - w2
-        ll = log_gamma_part[index] + log_sum
+        # Every customer: the first term's T-part.
+        log_t = np.log(alpha + data.t_end)
+        inv_t = 1.0 / (alpha + data.t_end)
+        sum_log_t = _dot(data.w, log_t)
+        sum_wx_log_t = _dot(data.wx, log_t)
+        ll = _dot(data.weight_by_x, gamma_part + first_beta) - r * sum_log_t - sum_wx_log_t
+        grad_r = _dot(data.weight_by_x, d_r_gamma) - sum_log_t
+        grad_alpha = r * data.total_weight / alpha - r * _dot(data.w, inv_t)
+        grad_alpha -= _dot(data.wx, inv_t)
+        grad_a = _dot(data.weight_by_x, d_a_first)
+        grad_b = _dot(data.weight_by_x, d_b_first)
 
-        grad_r = d_r_gamma[index] + np.log(alpha) - w1 * log_alpha_t - w2 * log_alpha_tx
-        grad_alpha = r / alpha - rx * (w1 / (alpha + t_end) + w2 / (alpha + t_x))
-        grad_a = w1 * d_a_first[index] + w2 * d_a_second[index]
-        grad_b = w1 * d_b_first[index] + w2 * np.where(second_present, d_b_second, 0.0)[index]
+        # Customers with a second term: log(term1 + term2) = term1 + softplus(d).
+        if data.idx2.size:
+            t2 = data.t_end[data.rows2]
+            log_t2 = log_t[data.rows2]
+            log_tx = np.log(alpha + data.t_x2)
+            rx = r + data.x2
+            d = (second_beta - first_beta)[data.idx2] - rx * (log_tx - log_t2)
+            share = special.expit(d)
+            w_share = data.w2 * share
+            ll += _dot(data.w2, np.maximum(d, 0.0) + np.log1p(np.exp(-np.abs(d))))
+            grad_r -= _dot(w_share, log_tx - log_t2)
+            grad_alpha -= _dot(w_share * rx, 1.0 / (alpha + data.t_x2) - 1.0 / (alpha + t2))
+            share_by_x = np.bincount(data.idx2, weights=w_share, minlength=ux.shape[0])
+            grad_a += _dot(share_by_x, d_a_second - d_a_first)
+            grad_b += _dot(share_by_x, d_b_second - d_b_first)
 
-        grad = np.array(
-            [
-                np.dot(w, grad_r) * r,
-                np.dot(w, grad_alpha) * alpha,
-                np.dot(w, grad_a) * a,
-                np.dot(w, grad_b) * b,
-            ]
-        )
-        return -float(np.dot(w, ll)), -grad
+        grad = np.array([grad_r * r, grad_alpha * alpha, grad_a * a, grad_b * b])
+        return -float(ll), -grad
 
     # -- predictions ----------------------------------------------------------------------
 
@@ -305,13 +339,11 @@ class _BetaGeoFamily(BaseFitter):
                 count > 0, special.betainc(np.maximum(count, 1.0), r, np.exp(log_move)), 1.0
             )
             second_present = (count > 0) | (e > 0)
+            # Where the term is absent, b stands in so the masked value stays finite.
+            b_second = np.where(second_present, b + count - 1.0 + e, b)
             second = np.where(
                 second_present,
-                np.exp(
-                    special.betaln(a + 1.0, np.where(second_present, b + count - 1 + e, 1.0))
-                    - betaln_ab
-                )
-                * tail,
+                np.exp(special.betaln(a + 1.0, b_second) - betaln_ab) * tail,
                 0.0,
             )
         return np.asarray(np.clip(first + second, 0.0, 1.0), dtype=np.float64)
@@ -397,6 +429,62 @@ class ModifiedBetaGeo(_BetaGeoFamily):
     """
 
     _extra_dropout = 1.0
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Fit data grouped for the likelihood: identical rows pooled, per-``x`` weight totals,
+    and the rows whose likelihood has a second term (repeat buyers; all rows for MBG/NBD)."""
+
+    unique_x: FloatArray
+    weight_by_x: FloatArray
+    total_weight: float
+    t_end: FloatArray
+    w: FloatArray
+    wx: FloatArray
+    rows2: npt.NDArray[np.intp]
+    idx2: npt.NDArray[np.intp]
+    x2: FloatArray
+    t_x2: FloatArray
+    w2: FloatArray
+
+    @property
+    def size(self) -> int:
+        return int(self.t_end.shape[0])
+
+    @classmethod
+    def build(
+        cls,
+        x: FloatArray,
+        t_x: FloatArray,
+        t_end: FloatArray,
+        w: FloatArray,
+        *,
+        both_terms_always: bool,
+    ) -> _Prepared:
+        (x, t_x, t_end), w = compress_rows([x, t_x, t_end], w)
+        unique_x, index = np.unique(x, return_inverse=True)
+        index = index.reshape(-1)
+        rows2 = np.arange(x.shape[0]) if both_terms_always else np.flatnonzero(x > 0)
+        return cls(
+            unique_x=unique_x,
+            weight_by_x=np.bincount(index, weights=w, minlength=unique_x.shape[0]).astype(float),
+            total_weight=float(w.sum()),
+            t_end=t_end,
+            w=w,
+            wx=w * x,
+            rows2=rows2,
+            idx2=index[rows2],
+            x2=x[rows2],
+            t_x2=t_x[rows2],
+            w2=w[rows2],
+        )
+
+
+def _dot(left: npt.NDArray[Any], right: npt.NDArray[Any]) -> float:
+    """Inner product without BLAS: for vectors, OpenBLAS threads cost more than they save
+    (several times slower on a busy machine)."""
+    return float(np.einsum("i,i->", left, right))
 
 
 def _nonnegative(name: str, values: Any) -> FloatArray:

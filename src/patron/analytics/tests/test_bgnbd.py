@@ -13,7 +13,7 @@ from patron.analytics import (
     NotFittedError,
     summarize_transactions,
 )
-from patron.analytics.bgnbd import expected_transactions_beta_geometric
+from patron.analytics.bgnbd import _Prepared, expected_transactions_beta_geometric
 from patron.analytics.tests.reference_data import cdnow_sample_transactions, read_csv
 
 
@@ -124,11 +124,16 @@ def test_bgnbd_expectation_is_continuous_across_the_quadrature_fallback():
 def test_bgnbd_gradient_is_the_derivative_of_the_likelihood(cdnow):
     frequency, recency, T = cdnow
     for model in (BetaGeo(), ModifiedBetaGeo()):
-        unique_x, index = np.unique(frequency, return_inverse=True)
-        w = np.ones_like(frequency)
+        data = _Prepared.build(
+            frequency,
+            recency,
+            T,
+            np.ones_like(frequency),
+            both_terms_always=isinstance(model, ModifiedBetaGeo),
+        )
 
-        def objective(theta, model=model, unique_x=unique_x, index=index, w=w):
-            return model._neg_log_likelihood(theta, unique_x, index, recency, T, frequency, w)
+        def objective(theta, model=model, data=data):
+            return model._neg_log_likelihood(theta, data)
 
         theta = np.log([0.4, 3.0, 0.6, 1.7])
         numeric = approx_fprime(theta, lambda t, f=objective: f(t)[0], 1e-7)
