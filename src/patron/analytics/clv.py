@@ -7,8 +7,8 @@ period's margin undiscounted, the expected discounted value is the geometric ser
     CLV = Σ_{t=0}^{H-1} m · (r / (1 + d))^t,
 
 which for an infinite horizon sums to ``m (1 + d) / (1 + d - r)`` (Gupta & Lehmann 2003,
-"Customers as assets", *Journal of Interactive Marketing* 17(1), eq. 2 with the margin of
-period 0 included; Berger & Nasr 1998 case 1).
+"Customers as assets", *Journal of Interactive Marketing* 17(1), with the margin of
+period 0 included; Berger & Nasr 1998, case 1).
 """
 
 from __future__ import annotations

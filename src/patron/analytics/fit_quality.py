@@ -1,9 +1,9 @@
 """Goodness of fit of the transaction models: holdout tests and cumulative tracking.
 
 The two checks of Fader, Hardie & Lee (2005), "Counting your customers the easy way",
-*Marketing Science* 24(2): Figure 4 (conditional expectations: for the customers who
+*Marketing Science* 24(2): conditional expectations (for the customers who
 made 0, 1, ..., 7+ repeat purchases in the calibration period, the mean number of
-purchases they made in the holdout period against the model's prediction) and Figure 2
+purchases they made in the holdout period against the model's prediction) and tracking
 (cumulative repeat transactions of the whole cohort, week by week, actual against
 expected).
 """
@@ -90,7 +90,7 @@ def calibration_holdout_by_frequency(
 ) -> FrequencyBuckets:
     """Mean holdout purchases against the model's conditional expectation, per bucket.
 
-    Fader, Hardie & Lee (2005), Figure 4: customers are grouped by their calibration
+    Fader, Hardie & Lee (2005), conditional expectations: customers are grouped by their calibration
     repeat purchases x (0..``max_frequency``, the last group open-ended); for each group
     the mean actual number of holdout purchases is set against the mean of
     ``E[Y(t) | x, t_x, T]`` with t the holdout length (eq. 10 for BG/NBD; SMC's
@@ -141,7 +141,7 @@ def cumulative_tracking(
 ) -> CumulativeTracking:
     """Cumulative repeat transactions, actual vs expected, at the given times.
 
-    Fader, Hardie & Lee (2005), Figure 2: a customer acquired at ``s_i`` is expected to
+    Fader, Hardie & Lee (2005), cumulative tracking: a customer acquired at ``s_i`` is expected to
     have made ``E[X(t - s_i)]`` repeat purchases by time t (eq. 9 for BG/NBD), so the
     cohort's expected total is the sum over the customers acquired by t.
 

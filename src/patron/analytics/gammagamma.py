@@ -101,7 +101,7 @@ class GammaGamma(BaseFitter):
         """Estimate ``p, q, v`` from the repeat buyers' mean spend.
 
         The likelihood of a customer's mean spend z̄ over x transactions (Fader & Hardie
-        2013, eq. 4; z̄ is Gamma(px, νx) given ν, mixed over ν ~ Gamma(q, γ)):
+        2013; z̄ is Gamma(px, νx) given ν, mixed over ν ~ Gamma(q, γ)):
 
             f(z̄ | p, q, γ; x) = Γ(px+q) / (Γ(px) Γ(q)) · γ^q z̄^(px-1) x^(px) / (γ + x z̄)^(px+q)
 
@@ -164,7 +164,8 @@ class GammaGamma(BaseFitter):
     def mean_spend(self) -> float:
         """Expected value of a transaction of a random customer, ``pγ/(q-1)``.
 
-        Fader & Hardie (2013), eq. (2) averaged over ν: E[Z] = p·E[1/ν] = pγ/(q-1).
+        Fader & Hardie (2013), the mean p/ν of a transaction averaged over ν:
+        E[Z] = p·E[1/ν] = pγ/(q-1).
 
         Raises
         ------
@@ -181,7 +182,7 @@ class GammaGamma(BaseFitter):
     ) -> FloatArray:
         """Expected value of a customer's future transactions given x and z̄.
 
-        Fader & Hardie (2013), eq. (5):
+        Fader & Hardie (2013), the conditional expectation of the mean spend:
 
             E[M | p, q, γ; x, z̄] = p(γ + x z̄) / (px + q - 1)
                                  = (q-1)/(px+q-1) · pγ/(q-1) + px/(px+q-1) · z̄,
@@ -217,7 +218,7 @@ class GammaGamma(BaseFitter):
         ``CLV = Σ_{k=1..time} E[M] · (E[Y(k)] - E[Y(k-1)]) / (1 + d)^k`` with months k,
         E[Y] the transaction model's conditional expected purchases and E[M] from
         :meth:`conditional_expected_value` — the discrete-time form of Fader, Hardie & Lee
-        (2005), "RFM and CLV: using iso-value curves", eq. (1), as in lifetimes.
+        (2005), "RFM and CLV: using iso-value curves", as in lifetimes.
 
         Parameters
         ----------

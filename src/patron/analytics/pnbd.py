@@ -460,7 +460,7 @@ class ParetoNBD(BaseFitter):
     def expected_purchases(self, t: ArrayLike) -> FloatArray:
         """Expected purchases of a new customer in ``(0, t]``: E[X(t)].
 
-        FH section 4 (SMC eq. 17): ``E[X(t)] = rβ / (α(s-1)) · [1 - (β/(β+t))^(s-1)]``,
+        FH section 4: ``E[X(t)] = rβ / (α(s-1)) · [1 - (β/(β+t))^(s-1)]``,
         evaluated as ``(rβ/α)·L·expm1(-(s-1)L)/(-(s-1)L)`` with ``L = log(1 + t/β)``
         so that s = 1 (where it tends to ``(rβ/α) log(1 + t/β)``) is not a special case.
 
@@ -479,7 +479,7 @@ class ParetoNBD(BaseFitter):
     ) -> FloatArray:
         """P(alive at T | x, t_x, T).
 
-        FH section 5 (SMC eq. 11): ``P(alive) = Γ(r+x) α^r β^s / (Γ(r) (α+T)^(r+x)
+        FH section 5: ``P(alive) = Γ(r+x) α^r β^s / (Γ(r) (α+T)^(r+x)
         (β+T)^s L)`` i.e. the first term of the likelihood's braces over the whole braces,
         computed in log space: finite and in [0, 1] for every valid input.
         """
@@ -494,7 +494,7 @@ class ParetoNBD(BaseFitter):
     ) -> FloatArray:
         """Expected purchases in ``(T, T+t]`` given the history (x, t_x, T).
 
-        FH section 6 (SMC eq. 22): ``E[Y(t) | x, t_x, T] = (r+x)(β+T) / ((α+T)(s-1)) ·
+        FH section 6: ``E[Y(t) | x, t_x, T] = (r+x)(β+T) / ((α+T)(s-1)) ·
         [1 - ((β+T)/(β+T+t))^(s-1)] · P(alive)``, with the bracket evaluated as in
         :meth:`expected_purchases`.
         """
@@ -510,8 +510,8 @@ class ParetoNBD(BaseFitter):
         """P(X(t) = n): probability that a new customer makes ``n`` purchases in (0, t].
 
         Fader & Hardie (2006), "Deriving an expression for P(X(t) = x) under the
-        Pareto/NBD model" (brucehardie.com/notes/012), eq. (5) before the integral over
-        the death time is solved in closed form:
+        Pareto/NBD model" (brucehardie.com/notes/012): the expression conditional on the
+        death time, integrated over it, before the integral is solved in closed form:
 
             P(X(t)=n) = NBD(n; t)·(β/(β+t))^s + ∫₀ᵗ NBD(n; τ) · sβ^s/(β+τ)^(s+1) dτ,
 
@@ -569,7 +569,8 @@ class ParetoNBD(BaseFitter):
         """Discounted expected residual transactions (DERT) of each customer.
 
         Fader, Hardie & Lee (2005), "RFM and CLV: using iso-value curves for customer
-        base analysis", *Journal of Marketing Research* 42(4), eq. (2), with continuous
+        base analysis", *Journal of Marketing Research* 42(4), DERT for the Pareto/NBD, with
+        continuous
         discounting at rate δ per time unit:
 
             DERT = α^r β^s δ^(s-1) Γ(r+x+1) Ψ(s, s; δ(β+T)) / (Γ(r) (α+T)^(r+x+1) L)
@@ -609,7 +610,7 @@ class ParetoNBD(BaseFitter):
         ``sum_k m · (E[Y(kL)] - E[Y((k-1)L)]) / (1 + d)^k`` with ``E[Y]`` from
         :meth:`conditional_expected_purchases` (FH section 6) and ``m`` the expected value
         per purchase (e.g. :meth:`GammaGamma.conditional_expected_value`): the
-        discrete-period version of Fader, Hardie & Lee (2005), "RFM and CLV", eq. (2). For
+        discrete-period version of Fader, Hardie & Lee (2005), "RFM and CLV". For
         the continuous-time closed form use
         :meth:`discounted_expected_residual_transactions`.
 

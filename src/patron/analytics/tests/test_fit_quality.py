@@ -58,9 +58,9 @@ def test_cdnow_split_matches_the_published_calibration_summary(cdnow_split):
 def test_holdout_by_frequency_compares_actual_and_predicted_means(cdnow_split, model):
     # Given the calibration fit, when customers are bucketed by calibration frequency,
     # then the buckets partition the customers, predictions rise with frequency and
-    # track the actual holdout means of repeat buyers within 20% (FHL 2005, Figure 4).
-    # As in FHL's figure, customers with no calibration repeat purchase buy more in the
-    # holdout than predicted (0.24 vs 0.14), so the total forecast is ~12% low.
+    # track the actual holdout means of repeat buyers within 20% (FHL 2005, conditional
+    # expectations). As in FHL's figure, customers with no calibration repeat purchase
+    # buy more in the holdout than predicted (0.24 vs 0.14): the total is ~12% low.
     buckets = calibration_holdout_by_frequency(
         model,
         cdnow_split["frequency"],
@@ -83,7 +83,7 @@ def test_holdout_by_frequency_compares_actual_and_predicted_means(cdnow_split, m
 
 def test_cumulative_tracking_follows_the_cohorts_repeat_purchases(cdnow_split, model):
     # Given weekly times over the 78 weeks, then expected and actual cumulative repeat
-    # transactions both start at 0, never fall, and end within 10% (FHL 2005, Figure 2).
+    # transactions both start at 0, never fall, and end within 10% (FHL 2005, tracking plot).
     weeks = np.arange(0, 79, dtype=float)
     tracking = cumulative_tracking(model, cdnow_split["first"], cdnow_split["repeat_times"], weeks)
     assert tracking.actual[0] == 0 and tracking.expected[0] == 0

@@ -134,7 +134,8 @@ def test_gamma_gamma_rejects_bad_inputs_with_clear_messages(spend_model):
     z=st.floats(min_value=1e-3, max_value=1e6),
 )
 def test_gamma_gamma_expected_spend_lies_between_population_and_own_mean(p, q, v, x, z):
-    # Eq. (5) is a weighted mean of the population mean and the customer's own mean.
+    # The conditional expectation is a weighted mean of the population mean and the
+    # customer's own mean.
     model = fixed(p=p, q=q, v=v)
     expected = model.conditional_expected_value([x], [z])[0]
     population = model.mean_spend()
