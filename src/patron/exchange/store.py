@@ -134,8 +134,10 @@ class Store:
         self.stage = f"xs_{self.kind}"
         self.stamp = connection.ops.adapt_datetimefield_value(self.now)
         self._create(self.stage, STAGES[self.kind] + _WORK[self.kind])
+        self._sql(f"CREATE INDEX {self.stage}_line ON {self.stage} ({LINE})")
         if self.kind == "parties":
             self._create("xs_tag", [(LINE, "int"), ("name", "text")])
+            self._sql(f"CREATE INDEX xs_tag_line ON xs_tag ({LINE}, name)")
 
     # --- plumbing --------------------------------------------------------------------
 
@@ -191,7 +193,7 @@ class Store:
     def _counts(self) -> Counts:
         found = dict(self._rows(f"SELECT state, COUNT(*) FROM {self.stage} GROUP BY state"))
         return Counts(
-            created=int(found.get("new", 0)),
+            created=int(found.get(None, 0)),
             updated=int(found.get("changed", 0)),
             unchanged=int(found.get("same", 0)),
         )
@@ -254,7 +256,6 @@ class Store:
             f"UPDATE {s} SET state = CASE WHEN {' OR '.join(diffs)} THEN 'changed' ELSE 'same' "
             f"END FROM {party} p WHERE p.id = {s}.party_id"
         )
-        self._sql(f"UPDATE {s} SET state = 'new' WHERE party_id IS NULL")
         addr = has_addr.replace(f"{s}.", "s.")
         self._sql(
             f"INSERT INTO {party} (kind, external_id, given_name, family_name, "
@@ -268,7 +269,7 @@ class Store:
             f"COALESCE(s.city, ''), COALESCE(s.postcode, ''), CASE WHEN {addr} THEN "
             "COALESCE(s.country, '') ELSE '' END, s.date_of_birth, "
             "COALESCE(s.acquisition_channel, ''), s.acquired_at, NULL, TRUE, NULL, %s, %s "
-            f"FROM {s} s WHERE s.state = 'new' ORDER BY s.{LINE}",
+            f"FROM {s} s WHERE s.state IS NULL ORDER BY s.{LINE}",
             [now, now],
         )
         sets = ["kind = s.kind"]
@@ -295,27 +296,22 @@ class Store:
             f"WHERE {party}.id = s.party_id AND s.state = 'changed'",
             [now],
         )
-        self._sql(
-            f"UPDATE {s} SET party_id = p.id FROM {party} p "
-            f"WHERE {s}.state = 'new' AND p.external_id = {s}.external_id"
-        )
-        self._sql(
-            f"UPDATE {s} SET employer_id = p.id FROM {party} p WHERE {s}.employer_id IS NULL "
-            f"AND p.external_id = {s}.employer_external_id"
-        )
-        touched = "s.state <> 'same'"
+        # Rows written in this batch, with their party's id (new parties got theirs just now).
+        touched = "(s.state IS NULL OR s.state = 'changed')"
+        written = f"{s} s JOIN {party} w ON w.external_id = s.external_id"
         for kind, column in (("email", "email"), ("phone", "phone")):
             self._sql(
                 f"UPDATE {cp} SET is_primary = FALSE, updated_at = %s FROM {s} s "
-                f"WHERE {cp}.party_id = s.party_id AND {touched} AND s.{column} IS NOT NULL "
+                f"WHERE {cp}.party_id = s.party_id AND s.state = 'changed' "
+                f"AND s.{column} IS NOT NULL "
                 f"AND {cp}.kind = '{kind}' AND {cp}.is_primary AND {cp}.value <> s.{column}",
                 [now],
             )
             self._sql(
                 f"INSERT INTO {cp} (party_id, kind, label, value, street, city, postcode, region, "
                 "country, is_primary, valid_from, valid_until, marketing_consent, consent_at, "
-                f"created_at, updated_at) SELECT s.party_id, '{kind}', 'home', s.{column}, '', "
-                f"'', '', '', '', TRUE, NULL, NULL, 'unknown', NULL, %s, %s FROM {s} s "
+                f"created_at, updated_at) SELECT w.id, '{kind}', 'home', s.{column}, '', "
+                f"'', '', '', '', TRUE, NULL, NULL, 'unknown', NULL, %s, %s FROM {written} "
                 f"WHERE {touched} AND s.{column} IS NOT NULL "
                 "ON CONFLICT (party_id, kind, value, street, postcode) DO UPDATE SET "
                 f"is_primary = TRUE, updated_at = excluded.updated_at WHERE NOT {cp}.is_primary",
@@ -323,7 +319,7 @@ class Store:
             )
         self._sql(
             f"UPDATE {cp} SET is_primary = FALSE, updated_at = %s FROM {s} s "
-            f"WHERE {cp}.party_id = s.party_id AND {touched} AND {addr} "
+            f"WHERE {cp}.party_id = s.party_id AND s.state = 'changed' AND {addr} "
             f"AND {cp}.kind = 'postal' AND {cp}.is_primary AND ({cp}.street <> "
             f"COALESCE(s.street, '') OR {cp}.city <> COALESCE(s.city, '') OR {cp}.postcode <> "
             f"COALESCE(s.postcode, '') OR {cp}.country <> COALESCE(s.country, ''))",
@@ -332,10 +328,10 @@ class Store:
         self._sql(
             f"INSERT INTO {cp} (party_id, kind, label, value, street, city, postcode, region, "
             "country, is_primary, valid_from, valid_until, marketing_consent, consent_at, "
-            "created_at, updated_at) SELECT s.party_id, 'postal', 'home', '', "
+            "created_at, updated_at) SELECT w.id, 'postal', 'home', '', "
             "COALESCE(s.street, ''), COALESCE(s.city, ''), COALESCE(s.postcode, ''), '', "
             "COALESCE(s.country, ''), TRUE, NULL, NULL, 'unknown', NULL, %s, %s "
-            f"FROM {s} s WHERE {touched} AND {addr} "
+            f"FROM {written} WHERE {touched} AND {addr} "
             "ON CONFLICT (party_id, kind, value, street, postcode) DO UPDATE SET "
             "is_primary = TRUE, city = excluded.city, country = excluded.country, "
             f"updated_at = excluded.updated_at WHERE NOT {cp}.is_primary "
@@ -348,27 +344,30 @@ class Store:
         )
         self._sql(
             f"DELETE FROM {party_tag} WHERE party_id IN (SELECT s.party_id FROM {s} s "
-            f"WHERE {touched} AND s.tags IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM xs_tag t "
+            f"WHERE s.state = 'changed' AND s.tags IS NOT NULL) "
+            "AND NOT EXISTS (SELECT 1 FROM xs_tag t "
             f"JOIN {s} s ON s.{LINE} = t.{LINE} JOIN {tag} g ON g.name = t.name "
             f"WHERE s.party_id = {party_tag}.party_id AND g.id = {party_tag}.tag_id)"
         )
         self._sql(
-            f"INSERT INTO {party_tag} (party_id, tag_id) SELECT s.party_id, g.id FROM xs_tag t "
-            f"JOIN {s} s ON s.{LINE} = t.{LINE} JOIN {tag} g ON g.name = t.name "
+            f"INSERT INTO {party_tag} (party_id, tag_id) SELECT w.id, g.id FROM xs_tag t "
+            f"JOIN {s} s ON s.{LINE} = t.{LINE} JOIN {party} w ON w.external_id = s.external_id "
+            f"JOIN {tag} g ON g.name = t.name "
             f"WHERE {touched} ON CONFLICT (party_id, tag_id) DO NOTHING"
         )
         self._sql(
-            f"UPDATE {rel} SET ended_at = %s, updated_at = %s FROM {s} s "
-            f"WHERE {rel}.person_id = s.party_id AND {touched} AND s.employer_id IS NOT NULL "
-            f"AND {rel}.role = 'employee' AND {rel}.ended_at IS NULL "
-            f"AND {rel}.organisation_id <> s.employer_id",
+            f"UPDATE {rel} SET ended_at = %s, updated_at = %s FROM {s} s JOIN {party} e "
+            f"ON e.external_id = s.employer_external_id WHERE {rel}.person_id = s.party_id "
+            f"AND s.state = 'changed' AND {rel}.role = 'employee' AND {rel}.ended_at IS NULL "
+            f"AND {rel}.organisation_id <> e.id",
             [connection.ops.adapt_datefield_value(self.now.date()), now],
         )
         self._sql(
             f"INSERT INTO {rel} (person_id, organisation_id, role, title, is_primary_contact, "
-            "started_at, ended_at, created_at, updated_at) SELECT s.party_id, s.employer_id, "
-            f"'employee', '', FALSE, NULL, NULL, %s, %s FROM {s} s WHERE {touched} "
-            "AND s.employer_id IS NOT NULL ON CONFLICT (person_id, organisation_id, role) "
+            "started_at, ended_at, created_at, updated_at) SELECT w.id, e.id, "
+            f"'employee', '', FALSE, NULL, NULL, %s, %s FROM {written} JOIN {party} e "
+            f"ON e.external_id = s.employer_external_id WHERE {touched} "
+            "ON CONFLICT (person_id, organisation_id, role) "
             f"DO UPDATE SET ended_at = NULL, updated_at = excluded.updated_at "
             f"WHERE {rel}.ended_at IS NOT NULL",
             [now, now],
@@ -404,12 +403,11 @@ class Store:
             f"UPDATE {s} SET state = CASE WHEN {' OR '.join(diffs)} THEN 'changed' ELSE 'same' "
             f"END FROM {product} p WHERE p.id = {s}.product_id"
         )
-        self._sql(f"UPDATE {s} SET state = 'new' WHERE product_id IS NULL")
         self._sql(
             f"INSERT INTO {product} (sku, name, category_id, unit_price, unit_cost, currency, "
             "is_active, created_at, updated_at) SELECT s.sku, s.name, s.category_id, "
             "s.unit_price, s.unit_cost, s.currency, TRUE, %s, %s "
-            f"FROM {s} s WHERE s.state = 'new' ORDER BY s.{LINE}",
+            f"FROM {s} s WHERE s.state IS NULL ORDER BY s.{LINE}",
             [now, now],
         )
         self._sql(
@@ -424,11 +422,19 @@ class Store:
     def _write_orders(self, valid: pl.DataFrame) -> Counts:
         s, order, line = self.stage, _t(Order), _t(OrderLine)
         now = self.stamp
+        # Existing orders and lines first: a fresh import matches nothing here, so the
+        # staging table is not rewritten row by row.
         self._sql(
             f"UPDATE {s} SET order_id = o.id, order_changed = CASE WHEN o.party_id <> "
             f"{s}.party_id OR o.ordered_at <> {s}.ordered_at OR o.channel <> {s}.channel OR "
             f"o.currency <> {s}.product_currency THEN 1 ELSE 0 END FROM {order} o "
             f"WHERE o.external_id = {s}.order_external_id"
+        )
+        self._sql(
+            f"UPDATE {s} SET line_id = l.id, state = CASE WHEN {s}.order_changed = 1 OR "
+            f"l.product_id <> {s}.product_id OR l.quantity <> {s}.quantity OR "
+            f"l.unit_price <> {s}.unit_price THEN 'changed' ELSE 'same' END FROM {line} l "
+            f"WHERE l.order_id = {s}.order_id AND l.line_no = {s}.line_no"
         )
         self._sql(
             f"INSERT INTO {order} (external_id, party_id, ordered_at, channel, status, currency, "
@@ -453,20 +459,10 @@ class Store:
             f"WHERE {line}.order_id = c.order_id AND {line}.party_id <> c.party_id"
         )
         self._sql(
-            f"UPDATE {s} SET order_id = o.id, order_changed = 0 FROM {order} o "
-            f"WHERE {s}.order_id IS NULL AND o.external_id = {s}.order_external_id"
-        )
-        self._sql(
-            f"UPDATE {s} SET line_id = l.id, state = CASE WHEN {s}.order_changed = 1 OR "
-            f"l.product_id <> {s}.product_id OR l.quantity <> {s}.quantity OR "
-            f"l.unit_price <> {s}.unit_price THEN 'changed' ELSE 'same' END FROM {line} l "
-            f"WHERE l.order_id = {s}.order_id AND l.line_no = {s}.line_no"
-        )
-        self._sql(f"UPDATE {s} SET state = 'new' WHERE line_id IS NULL")
-        self._sql(
             f"INSERT INTO {line} (order_id, party_id, line_no, product_id, quantity, unit_price) "
-            "SELECT s.order_id, s.party_id, s.line_no, s.product_id, s.quantity, s.unit_price "
-            f"FROM {s} s WHERE s.state = 'new' ORDER BY s.{LINE}"
+            "SELECT o.id, s.party_id, s.line_no, s.product_id, s.quantity, s.unit_price "
+            f"FROM {s} s JOIN {order} o ON o.external_id = s.order_external_id "
+            f"WHERE s.state IS NULL ORDER BY s.{LINE}"
         )
         self._sql(
             f"UPDATE {line} SET product_id = s.product_id, quantity = s.quantity, "
@@ -487,19 +483,17 @@ class Store:
             ["order_external_id", "n_lines"],
             line_counts.filter(pl.col("n_lines") > 0),
         )
-        ids = f"SELECT o.id FROM {order} o JOIN xs_order_n n ON n.order_external_id = o.external_id"
-        removed = self._sql(
-            f"DELETE FROM {line} WHERE {line}.order_id IN ({ids}) AND {line}.line_no > "
-            f"(SELECT n.n_lines FROM xs_order_n n JOIN {order} o ON o.external_id = "
-            f"n.order_external_id WHERE o.id = {line}.order_id)"
+        in_file = (
+            f"FROM {line} l JOIN {order} o ON o.id = l.order_id "
+            "JOIN xs_order_n n ON n.order_external_id = o.external_id"
         )
-        total = (
-            f"(SELECT COALESCE(ROUND(SUM(l.quantity * l.unit_price), 2), 0) FROM {line} l "
-            f"WHERE l.order_id = {order}.id)"
+        removed = self._sql(
+            f"DELETE FROM {line} WHERE id IN (SELECT l.id {in_file} WHERE l.line_no > n.n_lines)"
         )
         self._sql(
-            f"UPDATE {order} SET total = {total}, updated_at = %s WHERE id IN ({ids}) "
-            f"AND total <> {total}",
+            f"UPDATE {order} SET total = t.total, updated_at = %s FROM (SELECT l.order_id, "
+            f"ROUND(SUM(l.quantity * l.unit_price), 2) AS total {in_file} GROUP BY l.order_id) t "
+            f"WHERE {order}.id = t.order_id AND {order}.total <> t.total",
             [self.stamp],
         )
         self._sql("DROP TABLE IF EXISTS xs_order_n")
@@ -531,14 +525,13 @@ class Store:
             f"UPDATE {s} SET state = CASE WHEN {' OR '.join(diffs)} THEN 'changed' ELSE 'same' "
             f"END FROM {table} i WHERE i.id = {s}.interaction_id"
         )
-        self._sql(f"UPDATE {s} SET state = 'new' WHERE interaction_id IS NULL")
         self._sql(
             f"INSERT INTO {table} (party_id, external_id, occurred_at, kind, direction, channel, "
             "staff_id, department_id, outcome, subject, notes, visibility, duration_minutes, "
             "created_at, updated_at) SELECT s.party_id, s.external_id, s.occurred_at, s.kind, "
             "COALESCE(s.direction, ''), COALESCE(s.channel, ''), NULL, s.department_id, '', "
             "COALESCE(s.subject, ''), COALESCE(s.notes, ''), 'shared', NULL, %s, %s "
-            f"FROM {s} s WHERE s.state = 'new' ORDER BY s.{LINE}",
+            f"FROM {s} s WHERE s.state IS NULL ORDER BY s.{LINE}",
             [now, now],
         )
         self._sql(

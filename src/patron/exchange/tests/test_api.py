@@ -51,7 +51,9 @@ def test_invalid_rows_are_a_400_problem_and_nothing_is_written(manager):
 def test_skip_invalid_and_dry_run_flags(manager):
     rows = [*PARTY_ROWS, {"external_id": "P9", "kind": "robot", "family_name": "X"}]
     client = _client(manager)
-    dry = client.post("/api/v1/imports/parties?dry_run=true&skip_invalid=true", {"file": _upload(rows)})
+    dry = client.post(
+        "/api/v1/imports/parties?dry_run=true&skip_invalid=true", {"file": _upload(rows)}
+    )
     assert dry.status_code == 200 and dry.json()["created"] == 3 and Party.objects.count() == 0
     done = client.post("/api/v1/imports/parties?skip_invalid=true", {"file": _upload(rows)})
     assert done.json()["rejected"] == 1 and Party.objects.count() == 3
