@@ -101,6 +101,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PATRON_HOME / "static"
+# WhiteNoise warns about a missing STATIC_ROOT even though it serves from the finders.
+STATIC_ROOT.mkdir(exist_ok=True)
 # Serve straight from the installed apps: no collectstatic step before the first run.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
