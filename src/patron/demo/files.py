@@ -63,13 +63,16 @@ INTERACTION_COLUMNS = (
 FILES = ("parties.csv", "products.csv", "orders.csv", "interactions.csv")
 
 
-def _iso(seconds: np.ndarray) -> list[str]:
-    text = np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s")
-    return [t + "Z" for t in text.tolist()]
+def _iso(seconds: np.ndarray) -> pl.Series:
+    """Epoch seconds as ISO 8601 UTC text, ``2026-11-23T09:30:00Z``."""
+    stamps = pl.from_epoch(pl.Series(seconds.astype(np.int64)), time_unit="s")
+    return stamps.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _money(pence: np.ndarray) -> list[str]:
-    return [f"{v // 100}.{v % 100:02d}" for v in pence.astype(np.int64).tolist()]
+def _money(pence: np.ndarray) -> pl.Series:
+    """Pence as decimal text with two places, ``12.99``."""
+    series = pl.Series(pence.astype(np.int64))
+    return (series // 100).cast(pl.String) + "." + (series % 100).cast(pl.String).str.zfill(2)
 
 
 def _frame(columns: tuple[str, ...], data: dict[str, object]) -> pl.DataFrame:

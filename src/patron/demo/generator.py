@@ -75,7 +75,9 @@ TALK_KINDS = frozenset({"call", "meeting", "field_visit", "in_store"})
 Table = dict[str, np.ndarray]
 
 
+@lru_cache(maxsize=4096)
 def _ascii(text: str) -> str:
+    """Letters and digits of a name, accents dropped, lower case: for email addresses."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if c.isascii() and (c.isalnum())).lower()
 
@@ -206,6 +208,11 @@ def generate(
         yield _chunk(index=index, first=first, n=n, seed=seed, as_of=as_of, cat=cat)
 
 
+def _numbered(prefix: str, count: int) -> np.ndarray:
+    """``prefix0000000``, ``prefix0000001``, ...: identifiers unique within a chunk."""
+    return np.char.add(prefix, np.char.zfill(np.arange(count).astype(str), 7))
+
+
 def _month(ts: np.ndarray) -> np.ndarray:
     """Calendar month 0..11 of epoch seconds."""
     months = ts.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
@@ -269,7 +276,7 @@ def _chunk(*, index: int, first: int, n: int, seed: int, as_of: dt.date, cat: Ca
     order_party = orders["party"]
     n_orders = len(order_party)
     channel = orders["channel"]
-    orders["external_id"] = np.array([f"SO-{index:04d}-{k:07d}" for k in range(n_orders)])
+    orders["external_id"] = _numbered(f"SO-{index:04d}-", n_orders)
     sales_staff = np.array(
         [i for i, s in enumerate(vocab.STAFF) if s[0] == "sales" and s[4] != "read_only"]
     )
@@ -520,7 +527,7 @@ def _billing(
     paid_at = np.maximum(paid_at, issued + 3600)
     paid = paid_at < end
     invoices = {
-        "number": np.array([f"INV-{index:04d}-{i:07d}" for i in range(k)]),
+        "number": _numbered(f"INV-{index:04d}-", k),
         "party": inv_party,
         "order": order,
         "issued_at": issued,
@@ -862,6 +869,46 @@ def _pounds(pence: int) -> str:
     return f"£{pence // 100:,}.{pence % 100:02d}"
 
 
+class _Rows:
+    """Interaction rows collected section by section as arrays, joined at the end."""
+
+    KEYS = (
+        "party",
+        "occurred_at",
+        "kind",
+        "direction",
+        "channel",
+        "staff",
+        "department",
+        "outcome",
+        "subject",
+        "notes",
+        "visibility",
+    )
+
+    def __init__(self) -> None:
+        self.parts: list[dict[str, np.ndarray]] = []
+
+    def add(self, **columns: object) -> None:
+        size = len(columns["party"])  # type: ignore[arg-type]
+        part = {}
+        for key in self.KEYS:
+            value = columns.get(key, "shared" if key == "visibility" else "")
+            if isinstance(value, np.ndarray | list):
+                part[key] = np.asarray(
+                    value,
+                    dtype=object if key not in ("party", "occurred_at", "staff") else np.int64,
+                )
+            else:
+                part[key] = np.full(
+                    size, value, dtype=object if not isinstance(value, int) else np.int64
+                )
+        self.parts.append(part)
+
+    def table(self) -> Table:
+        return {key: np.concatenate([p[key] for p in self.parts]) for key in self.KEYS}
+
+
 def _interactions(
     rng: np.random.Generator,
     *,
@@ -883,244 +930,236 @@ def _interactions(
     cat: Catalogue,
 ) -> Table:
     """Direct and indirect contacts across departments, each with a subject and notes."""
-    rows: dict[str, list[object]] = {
-        k: []
-        for k in (
-            "party",
-            "occurred_at",
-            "kind",
-            "direction",
-            "channel",
-            "staff",
-            "department",
-            "outcome",
-            "subject",
-            "notes",
-            "visibility",
+    rows = _Rows()
+    teams = {}
+    for code, _name in vocab.DEPARTMENTS:
+        teams[code] = np.array(
+            [i for i, s in enumerate(vocab.STAFF) if s[0] == code and s[4] != "read_only"]
         )
-    }
 
-    def add(
-        party: int,
-        at: int,
-        kind: str,
-        direction: str,
-        channel: str,
-        staff: int,
-        department: str,
-        outcome: str,
-        subject: str,
-        notes: str,
-        visibility: str = "shared",
-    ) -> None:
-        rows["party"].append(party)
-        rows["occurred_at"].append(at)
-        rows["kind"].append(kind)
-        rows["direction"].append(direction)
-        rows["channel"].append(channel)
-        rows["staff"].append(staff)
-        rows["department"].append(department)
-        rows["outcome"].append(outcome)
-        rows["subject"].append(subject)
-        rows["notes"].append(notes)
-        rows["visibility"].append(visibility)
+    def pick(team: str, size: int) -> np.ndarray:
+        return teams[team][rng.integers(0, len(teams[team]), size)]
 
-    staff_of: dict[str, list[int]] = {}
-    for i, s in enumerate(vocab.STAFF):
-        if s[4] != "read_only":
-            staff_of.setdefault(s[0], []).append(i)
+    def office(at: np.ndarray) -> np.ndarray:
+        """The same days, during office hours."""
+        return _daytime(rng, np.asarray(at, dtype=np.int64), 9, 17)
+
     first_contact = np.full(n, -1, dtype=np.int64)
     if len(contacts_of):
         starts = np.flatnonzero(np.r_[True, contacts_of[1:] != contacts_of[:-1]])
         first_contact[contacts_of[starts]] = n + starts
-    given = parties["given_name"]
-    owner = parties["owner"]
-    group_cats = [
+    contact_name = np.where(
+        first_contact >= 0, parties["given_name"][np.maximum(first_contact, 0)], "the buyer"
+    )
+    members = [
         [c for c, g in enumerate(cat.category_groups) if k in g] for k in range(len(vocab.GROUPS))
     ]
+    width = max(len(m) for m in members)
+    padded = np.array([m + [m[0]] * (width - len(m)) for m in members])
+    sizes = np.array([len(m) for m in members])
+    category_names = np.array([c.lower() for c in cat.category_names])
 
-    def fill(text: str, account: int | np.integer) -> str:
-        cats = group_cats[groups[account]]
-        c = cats[int(rng.integers(0, len(cats)))]
-        product = cat.name[cat.rank_order[c, int(rng.integers(0, 4))]]
-        contact = given[first_contact[account]] if first_contact[account] >= 0 else "the buyer"
-        return text.format(category=cat.category_names[c].lower(), product=product, contact=contact)
-
-    def office(at: int) -> int:
-        """The same day, during office hours."""
-        return at // DAY * DAY + int(rng.integers(9 * 3600, 17 * 3600))
-
-    templates = vocab.DIRECT_TEMPLATES
-    b2b_ok = np.array([i for i, t in enumerate(templates) if not t[5]])
-    b2c_ok = np.array([i for i, t in enumerate(templates) if not t[4]])
+    def fill(texts: np.ndarray, account: np.ndarray) -> list[str]:
+        g = groups[account]
+        c = padded[g, (rng.random(len(account)) * sizes[g]).astype(np.int64)]
+        product = cat.name[cat.rank_order[c, rng.integers(0, 4, len(account))]]
+        return [
+            t.format(category=k, product=p, contact=who)
+            for t, k, p, who in zip(
+                texts.tolist(),
+                category_names[c].tolist(),
+                product.tolist(),
+                contact_name[account].tolist(),
+                strict=True,
+            )
+        ]
 
     s0 = np.maximum(acquired, start)
     s1 = np.minimum(end - DAY, death + 180 * DAY).astype(np.int64)
     span = np.maximum(s1 - s0, 0)
+
+    def during_life(account: np.ndarray) -> np.ndarray:
+        return office(s0[account] + (rng.random(len(account)) * span[account]).astype(np.int64))
+
+    # conversations, at a rate per year of active life
+    templates = vocab.DIRECT_TEMPLATES
+    t_col = {
+        k: np.array([t[i] for t in templates], dtype=object)
+        for i, k in enumerate(("department", "kind", "direction", "channel"))
+    }
+    subjects = np.array([t[6] for t in templates], dtype=object)
+    notes = np.array([t[7] for t in templates], dtype=object)
+    b2b_ok = np.array([i for i, t in enumerate(templates) if not t[5]])
+    b2c_ok = np.array([i for i, t in enumerate(templates) if not t[4]])
     count = rng.poisson(np.where(b2b, 4.0, 0.9) * span / YEAR)
-    for account in np.flatnonzero(count):
-        pool = b2b_ok if b2b[account] else b2c_ok
-        for _ in range(int(count[account])):
-            t = templates[int(pool[rng.integers(0, len(pool))])]
-            department, kind, direction, channel = t[0], t[1], t[2], t[3]
-            if department == "sales" and owner[account] >= 0:
-                staff = int(owner[account])
-            else:
-                team = staff_of[department]
-                staff = team[int(rng.integers(0, len(team)))]
-            at = office(int(s0[account] + rng.integers(0, span[account])))
-            outcomes = t[8]
-            add(
-                int(account),
-                at,
-                kind,
-                direction,
-                channel,
-                staff,
-                department,
-                outcomes[int(rng.integers(0, len(outcomes)))],
-                fill(t[6], account),
-                fill(t[7], account),
+    account = np.repeat(np.arange(n), count)
+    m = len(account)
+    chosen = np.where(
+        b2b[account],
+        b2b_ok[rng.integers(0, len(b2b_ok), m)],
+        b2c_ok[rng.integers(0, len(b2c_ok), m)],
+    )
+    department = t_col["department"][chosen]
+    staff = np.full(m, -1, dtype=np.int64)
+    for code in teams:
+        here = np.flatnonzero(department == code)
+        staff[here] = pick(code, len(here))
+    owner = parties["owner"][account]
+    by_owner = (department == "sales") & (owner >= 0)
+    staff[by_owner] = owner[by_owner]
+    outcome = np.empty(m, dtype=object)
+    u = rng.random(m)
+    for i, t in enumerate(templates):
+        here = chosen == i
+        options = np.array(t[8], dtype=object)
+        outcome[here] = options[(u[here] * len(options)).astype(np.int64)]
+    rows.add(
+        party=account,
+        occurred_at=during_life(account),
+        kind=t_col["kind"][chosen],
+        direction=t_col["direction"][chosen],
+        channel=t_col["channel"][chosen],
+        staff=staff,
+        department=department,
+        outcome=outcome,
+        subject=fill(subjects[chosen], account),
+        notes=fill(notes[chosen], account),
+    )
+
+    # notes a department keeps to itself
+    private = vocab.PRIVATE_TEMPLATES
+    account = np.flatnonzero((rng.random(n) < 0.04) & (span > 0))
+    chosen = rng.integers(0, len(private), len(account))
+    p_col = [np.array([t[i] for t in private], dtype=object)[chosen] for i in range(6)]
+    staff = np.empty(len(account), dtype=np.int64)
+    for code in teams:
+        here = np.flatnonzero(p_col[0] == code)
+        staff[here] = pick(code, len(here))
+    rows.add(
+        party=account,
+        occurred_at=during_life(account),
+        kind=p_col[1],
+        direction=p_col[2],
+        channel=p_col[3],
+        staff=staff,
+        department=p_col[0],
+        subject=p_col[4],
+        notes=fill(p_col[5], account),
+        visibility="department",
+    )
+
+    # welcome emails to new customers who agreed to hear from us
+    account = np.flatnonzero((acquired >= start) & (parties["email_consent"][:n] == "granted"))
+    rows.add(
+        party=account,
+        occurred_at=acquired[account] + 3600,
+        kind="email",
+        direction="outbound",
+        channel="email",
+        staff=-1,
+        department="marketing",
+        subject="Welcome to Hartwell & Co.",
+        notes="Welcome email with delivery options, the store finder and the newsletter.",
+    )
+
+    # finance chases most invoices that reached a second reminder
+    level2 = reminders["level"] == 2
+    chased = np.flatnonzero(level2 & (rng.random(len(level2)) < 0.6))
+    at = office(reminders["sent_at"][chased] + 2 * DAY)
+    chased, at = chased[at < end], at[at < end]
+    invoice = reminders["invoice"][chased]
+    numbers = invoices["number"][invoice].tolist()
+    amounts = [_pounds(v) for v in invoices["total"][invoice].tolist()]
+    rows.add(
+        party=reminders["party"][chased],
+        occurred_at=at,
+        kind="call",
+        direction="outbound",
+        channel="phone",
+        staff=pick("finance", len(chased)),
+        department="finance",
+        outcome="follow_up",
+        subject=[f"Overdue invoice {k}" for k in numbers],
+        notes=[
+            f"Called about invoice {k} ({a}); customer promised to pay within seven days."
+            for k, a in zip(numbers, amounts, strict=True)
+        ],
+    )
+
+    # half of the returns were announced to customer service first
+    announced = np.flatnonzero(rng.random(len(returns["line"])) < 0.5)
+    by_phone = rng.random(len(announced)) < 0.5
+    products = cat.name[lines["product"][returns["line"][announced]]].tolist()
+    rows.add(
+        party=returns["party"][announced],
+        occurred_at=office(returns["returned_at"][announced] - DAY),
+        kind=np.where(by_phone, "call", "email").astype(object),
+        direction="inbound",
+        channel=np.where(by_phone, "phone", "email").astype(object),
+        staff=pick("service", len(announced)),
+        department="service",
+        outcome="resolved",
+        subject=[f"Return: {p}" for p in products],
+        notes=[
+            f"Returning {q} × {p} ({r.lower()}); return label sent."
+            for q, p, r in zip(
+                returns["quantity"][announced].tolist(),
+                products,
+                returns["reason"][announced].tolist(),
+                strict=True,
             )
+        ],
+    )
 
-    for account in np.flatnonzero(rng.random(n) < 0.04):
-        if span[account] <= 0:
-            continue
-        department, kind, direction, channel, subject, notes = vocab.PRIVATE_TEMPLATES[
-            int(rng.integers(0, len(vocab.PRIVATE_TEMPLATES)))
-        ]
-        team = staff_of[department]
-        at = office(int(s0[account] + rng.integers(0, span[account])))
-        add(
-            int(account),
-            at,
-            kind,
-            direction,
-            channel,
-            team[int(rng.integers(0, len(team)))],
-            department,
-            "",
-            subject,
-            fill(notes, account),
-            "department",
-        )
-
-    new = np.flatnonzero((acquired >= start) & (parties["email_consent"][:n] == "granted"))
-    for account in new:
-        add(
-            int(account),
-            int(acquired[account]) + 3600,
-            "email",
-            "outbound",
-            "email",
-            -1,
-            "marketing",
-            "",
-            "Welcome to Hartwell & Co.",
-            "Welcome email with delivery options, the store finder and the newsletter.",
-        )
-
-    finance = staff_of["finance"]
-    chased = np.flatnonzero((reminders["level"] == 2) & (rng.random(len(reminders["level"])) < 0.6))
-    for r in chased:
-        at = office(int(reminders["sent_at"][r]) + 2 * DAY)
-        if at >= end:
-            continue
-        inv = int(reminders["invoice"][r])
-        number = invoices["number"][inv]
-        add(
-            int(reminders["party"][r]),
-            at,
-            "call",
-            "outbound",
-            "phone",
-            finance[int(rng.integers(0, len(finance)))],
-            "finance",
-            "follow_up",
-            f"Overdue invoice {number}",
-            f"Called about invoice {number} ({_pounds(int(invoices['total'][inv]))}); "
-            "customer promised to pay within seven days.",
-        )
-
-    service = staff_of["service"]
-    for r in np.flatnonzero(rng.random(len(returns["line"])) < 0.5):
-        line = int(returns["line"][r])
-        product = cat.name[lines["product"][line]]
-        via_phone = bool(rng.random() < 0.5)
-        add(
-            int(returns["party"][r]),
-            office(int(returns["returned_at"][r]) - DAY),
-            "call" if via_phone else "email",
-            "inbound",
-            "phone" if via_phone else "email",
-            service[int(rng.integers(0, len(service)))],
-            "service",
-            "resolved",
-            f"Return: {product}",
-            f"Returning {returns['quantity'][r]} × {product} ({returns['reason'][r].lower()}); "
-            "return label sent.",
-        )
-
+    # delivery notices for everything that was shipped
     shipped = np.flatnonzero(
         (orders["channel"] != SALES_CHANNELS.index("store"))
         & (orders["status"] == "fulfilled")
         & (orders["ordered_at"] + DAY < end)
     )
-    per_order = np.bincount(lines["order"], minlength=len(orders["party"]))
-    tracking = rng.integers(10**9, 10**10, len(shipped))
-    for o, trk in zip(shipped, tracking, strict=True):
-        items = int(per_order[o])
-        add(
-            int(orders["party"][o]),
-            int(orders["ordered_at"][o]) + DAY,
-            "delivery_notice",
-            "outbound",
-            "email",
-            -1,
-            "service",
-            "",
-            f"Order {orders['external_id'][o]} dispatched",
-            f"{items} item{'s' if items > 1 else ''} on the way; tracking number HW{trk}.",
-        )
+    items = np.bincount(lines["order"], minlength=len(orders["party"]))[shipped].tolist()
+    tracking = rng.integers(10**9, 10**10, len(shipped)).tolist()
+    rows.add(
+        party=orders["party"][shipped],
+        occurred_at=orders["ordered_at"][shipped] + DAY,
+        kind="delivery_notice",
+        direction="outbound",
+        channel="email",
+        staff=-1,
+        department="service",
+        subject=[f"Order {k} dispatched" for k in orders["external_id"][shipped].tolist()],
+        notes=[
+            f"{i} item{'s' if i > 1 else ''} on the way; tracking number HW{t}."
+            for i, t in zip(items, tracking, strict=True)
+        ],
+    )
 
+    # yearly renewal notices for business accounts with a service plan
     plans = np.flatnonzero(b2b & (rng.random(n) < 0.4))
-    for account in plans:
-        renewal = int(acquired[account])
-        while renewal < end:
-            if renewal >= start:
-                day = dt.datetime.fromtimestamp(renewal + 30 * DAY, dt.UTC).date()
-                add(
-                    int(account),
-                    renewal,
-                    "renewal_notice",
-                    "outbound",
-                    "post",
-                    -1,
-                    "sales",
-                    "",
-                    "Service plan renewal due",
-                    f"Annual service plan renews on {day:%d %B %Y}; renewal pack posted.",
-                )
-            renewal += int(YEAR)
+    years = np.arange(8)
+    due = acquired[plans][:, None] + (years[None, :] * YEAR).astype(np.int64)
+    who, k = np.nonzero((due >= start) & (due < end))
+    sent = due[who, k]
+    renews = np.datetime_as_string((sent + 30 * DAY).astype("datetime64[s]"), unit="D")
+    rows.add(
+        party=plans[who],
+        occurred_at=sent,
+        kind="renewal_notice",
+        direction="outbound",
+        channel="post",
+        staff=-1,
+        department="sales",
+        subject="Service plan renewal due",
+        notes=[
+            f"Annual service plan renews on {dt.date.fromisoformat(d):%d %B %Y}; "
+            "renewal pack posted."
+            for d in renews.tolist()
+        ],
+    )
 
-    k = len(rows["party"])
-    talk = np.isin(np.array(rows["kind"], dtype=object), list(TALK_KINDS))
-    out: Table = {
-        "duration": np.where(talk, rng.integers(3, 60, k), -1),
-        "external_id": np.array([f"IX-{index:04d}-{i:07d}" for i in range(k)]),
-        "party": np.array(rows["party"], dtype=np.int64),
-        "occurred_at": np.array(rows["occurred_at"], dtype=np.int64),
-        "staff": np.array(rows["staff"], dtype=np.int64),
-    }
-    for key in (
-        "kind",
-        "direction",
-        "channel",
-        "department",
-        "outcome",
-        "subject",
-        "notes",
-        "visibility",
-    ):
-        out[key] = np.array(rows[key], dtype=object)
+    out = rows.table()
+    total = len(out["party"])
+    talk = np.isin(out["kind"], list(TALK_KINDS))
+    out["duration"] = np.where(talk, rng.integers(3, 60, total), -1)
+    out["external_id"] = _numbered(f"IX-{index:04d}-", total)
     return out
