@@ -30,6 +30,24 @@ GIVEN = ["Ann", "Ben", "Chloé", "Dev", "Eva", "Finn", "Grace", "Hugo", "Isla", 
 FAMILY = ["Smith", "Jones", "Patel", "O'Brien", "Müller", "Nguyen", "Okafor", "Brown", "Evans"]
 CITIES = ["London", "Leeds", "Bristol", "York", "Bath", "Derby", "Hull"]
 CHANNELS = ["store", "web", "direct_mail", "phone", "field"]
+PARTY_COLUMNS = [
+    "external_id",
+    "kind",
+    "given_name",
+    "family_name",
+    "organisation_name",
+    "email",
+    "phone",
+    "street",
+    "city",
+    "postcode",
+    "country",
+    "date_of_birth",
+    "acquisition_channel",
+    "acquired_at",
+    "employer_external_id",
+    "tags",
+]
 TAGS = ["vip", "newsletter", "b2b", "trade", "lapsed", ""]
 
 
@@ -64,11 +82,7 @@ def generate(directory: Path, parties: int, lines: int, seed: int) -> dict[str, 
     base_acq = np.datetime64("2022-01-01T00:00:00")
     with paths["parties"].open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(
-            "external_id,kind,given_name,family_name,organisation_name,email,phone,street,city,"
-            "postcode,country,date_of_birth,acquisition_channel,acquired_at,"
-            "employer_external_id,tags".split(",")
-        )
+        out.writerow(PARTY_COLUMNS)
         for i in range(parties):
             is_org = i < n_org
             g, f = GIVEN[given[i]], FAMILY[family[i]]
@@ -271,8 +285,9 @@ def main() -> None:
 
 
 def _recreate_postgres(url: str) -> None:
-    import psycopg
     from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")

@@ -320,6 +320,7 @@ class BatchValidator:
                 "lines_so_far": pl.Int64,
             }
         )
+        self._party_ids = pl.DataFrame(schema={"external_id": pl.String, "party_id": pl.Int64})
         self._emails: dict[str, str | None] = {}
         self._phones: dict[str, str | None] = {}
 
@@ -333,9 +334,9 @@ class BatchValidator:
             else:
                 columns.append(pl.col(source).cast(pl.String).alias(column))
         batch = _Batch(raw.select(columns))
-        columns = list(self.schema.columns)
-        quoted = batch.frame.select(pl.col(c).str.starts_with("'").any() for c in columns).row(0)
-        batch.set(**{c: _clean(c, bool(q)) for c, q in zip(columns, quoted, strict=True)})
+        names = list(self.schema.columns)
+        quoted = batch.frame.select(pl.col(c).str.starts_with("'").any() for c in names).row(0)
+        batch.set(**{c: _clean(c, bool(q)) for c, q in zip(names, quoted, strict=True)})
         getattr(self, f"_check_{self.kind}")(batch)
         errors = batch.error_frame()
         valid = batch.frame.filter(~pl.col(LINE).is_in(errors.get_column(LINE).implode()))
@@ -713,8 +714,16 @@ class BatchValidator:
         self._resolve_party(b, "party_external_id")
 
     def _resolve_party(self, b: _Batch, column: str) -> None:
-        keys = b.frame.get_column(column).drop_nulls().unique().to_list()
-        found = self.lookups.parties(keys).select(pl.col("external_id").alias(column), "party_id")
+        """Party ids for ``column``; ids found in earlier batches are not looked up again
+        (order and interaction files name the same customers over and over)."""
+        keys = b.frame.select(pl.col(column).drop_nulls().unique().alias("external_id"))
+        missing = keys.join(self._party_ids, on="external_id", how="anti")
+        if missing.height:
+            found = self.lookups.parties(missing.get_column("external_id").to_list())
+            if self._party_ids.height > _CACHE_LIMIT:
+                self._party_ids = self._party_ids.clear()
+            self._party_ids = pl.concat([self._party_ids, found.select("external_id", "party_id")])
+        found = self._party_ids.select(pl.col("external_id").alias(column), "party_id")
         b.frame = b.frame.join(found, on=column, how="left")
         b.fail(
             pl.col(column).is_not_null() & pl.col("party_id").is_null(),
