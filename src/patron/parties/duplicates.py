@@ -42,6 +42,8 @@ MAX_EXACT_BLOCK = 50
 #: Rows of one postcode block compared at a time, so that memory stays bounded
 #: (``chunk × block`` bytes) whatever the block size.
 NAME_CHUNK = 2000
+#: Blocks up to this size are compared pair by pair: cheaper than setting up a matrix.
+SMALL_BLOCK = 8
 #: Blocks larger than this are compared on all cores; starting threads costs more than
 #: comparing a handful of names.
 PARALLEL_BLOCK = 500
@@ -78,39 +80,44 @@ class ScanResult:
 
 
 def _shared_key_sql(kind: str) -> tuple[str, list[Any]]:
-    """SQL for ``(key, party id, kind, folded name)`` of live parties sharing a key.
+    """SQL for ``(key, party id, kind, folded name)`` of parties sharing a key, by key.
 
     First the keys held more than once are found by ``GROUP BY`` over the indexes alone
     (``party.email``/``phone``/``postcode`` and ``contactpoint (kind, value)``), which
     never touches a table row; only the rows holding those few keys are then read. A key
     counted twice because one party holds it both as mirror column and contact point is
-    dropped later, when a block turns out to hold a single party. Names are compared by
-    the party's own postcode (the mirror of its primary address).
+    dropped later, when a block turns out to hold a single party. Exact keys need no name,
+    so they never read the party table; a merged party holds no keys (its contact points
+    moved to the survivor, its mirror columns were cleared) and the review list hides any
+    pair with a merged party anyway. Names are compared by the party's own postcode (the
+    mirror of its primary address).
     """
     party = Party._meta.db_table
     point = ContactPoint._meta.db_table
     shared = (
         f"SELECT {kind} AS k FROM {party} WHERE {kind} <> '' GROUP BY {kind} HAVING COUNT(*) > 1"
     )
-    members = f"SELECT {kind} AS k, id AS pid FROM {party} WHERE {kind} IN (SELECT k FROM shared)"
-    params: list[Any] = []
-    if kind != "postcode":
-        shared += (
-            f" UNION SELECT value FROM {point} WHERE kind = %s AND value <> '' "
-            f"GROUP BY value HAVING COUNT(*) > 1"
+    if kind == "postcode":
+        sql = (
+            f"WITH shared AS ({shared}) "
+            f"SELECT postcode, id, kind, search_name FROM {party} "
+            f"WHERE postcode IN (SELECT k FROM shared) AND merged_into_id IS NULL "
+            f"ORDER BY postcode, id"
         )
-        members += (
-            f" UNION SELECT value, party_id FROM {point} "
-            f"WHERE kind = %s AND value IN (SELECT k FROM shared)"
-        )
-        params = [kind, kind]
-    sql = (
-        f"WITH shared AS ({shared}), members AS ({members}) "
-        f"SELECT m.k, m.pid, p.kind, p.search_name FROM members m "
-        f"JOIN {party} p ON p.id = m.pid WHERE p.merged_into_id IS NULL "
-        f"ORDER BY m.k, m.pid"
+        return sql, []
+    shared += (
+        f" UNION SELECT value FROM {point} WHERE kind = %s AND value <> '' "
+        f"GROUP BY value HAVING COUNT(*) > 1"
     )
-    return sql, params
+    sql = (
+        f"WITH shared AS ({shared}) "
+        f"SELECT {kind} AS k, id AS pid, '', '' FROM {party} "
+        f"WHERE {kind} IN (SELECT k FROM shared) "
+        f"UNION SELECT value, party_id, '', '' FROM {point} "
+        f"WHERE kind = %s AND value IN (SELECT k FROM shared) "
+        f"ORDER BY 1, 2"
+    )
+    return sql, [kind, kind]
 
 
 def _shared_key_rows(kind: str) -> Iterator[tuple[str, int, str, str]]:
@@ -162,6 +169,13 @@ def _similar_names(
             continue
         ids = [pid for pid, _ in group]
         names = [name for _, name in group]
+        if len(names) <= SMALL_BLOCK:
+            for i in range(len(names)):
+                for j in range(i + 1, len(names)):
+                    score = fuzz.token_sort_ratio(names[i], names[j], score_cutoff=threshold)
+                    if score:
+                        yield ids[i], ids[j], int(score)
+            continue
         for start in range(0, len(names), NAME_CHUNK):
             scores = process.cdist(
                 names[start : start + NAME_CHUNK],

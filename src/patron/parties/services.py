@@ -430,42 +430,47 @@ MERGE_CONTACT_FIELDS = {
 MERGE_SIDES = ("survivor", "merged")
 
 
-@transaction.atomic
 def duplicates_scan(
     *, actor: Any, now: dt.datetime | None = None, threshold: int | None = None
 ) -> dict[str, int]:
-    """Find likely duplicates and store them as open pairs for review.
+    """Find likely duplicates and store them as the open pairs to review.
 
-    Pairs already dismissed or merged keep their status (only score and reasons are
-    refreshed); open pairs no longer found are removed. The pairs are derived data that
-    the next scan recomputes, so they are not written to the audit log.
+    The open pairs are replaced as a whole in one short transaction (a plain bulk insert,
+    far cheaper than an upsert of every pair); pairs already dismissed or merged are left
+    alone and never reopened. A pair whose party is merged meanwhile is hidden by the
+    review list, which shows only pairs of live parties.
+    The pairs are derived data that the next scan recomputes, so they are not written to
+    the audit log; the decisions taken on them are.
     """
     require(can_merge_customers(actor), "Only a manager may scan for duplicates.")
     now = now or timezone.now()
+    # Detection only reads, and takes most of the time: it stays outside the transaction
+    # so that on SQLite other writers are not held up for the whole scan.
     result = find_candidates(threshold=threshold)
-    rows = [
-        DuplicatePair(
-            party_a_id=c.party_a,
-            party_b_id=c.party_b,
-            score=c.score,
-            reasons=c.reasons,
-            found_at=now,
+    with transaction.atomic():
+        decided = set(
+            DuplicatePair.objects.exclude(status=DuplicatePair.Status.OPEN).values_list(
+                "party_a_id", "party_b_id"
+            )
         )
-        for c in result.candidates.values()
-    ]
-    for start in range(0, len(rows), 2000):
-        DuplicatePair.objects.bulk_create(
-            rows[start : start + 2000],
-            update_conflicts=True,
-            unique_fields=["party_a", "party_b"],
-            update_fields=["score", "reasons", "found_at"],
-        )
-    stale, _ = DuplicatePair.objects.filter(
-        status=DuplicatePair.Status.OPEN, found_at__lt=now
-    ).delete()
+        open_pairs = DuplicatePair.objects.filter(status=DuplicatePair.Status.OPEN)
+        previous = set(open_pairs.values_list("party_a_id", "party_b_id"))
+        open_pairs.delete()
+        rows = [
+            DuplicatePair(
+                party_a_id=c.party_a,
+                party_b_id=c.party_b,
+                score=c.score,
+                reasons=c.reasons,
+                found_at=now,
+            )
+            for pair, c in result.candidates.items()
+            if pair not in decided
+        ]
+        DuplicatePair.objects.bulk_create(rows, batch_size=5000)
     return {
         "candidates": len(rows),
-        "removed": stale,
+        "removed": len(previous - result.candidates.keys()),
         "skipped_blocks": result.skipped_blocks,
         "compared_names": result.compared_names,
     }
