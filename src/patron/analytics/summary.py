@@ -152,10 +152,13 @@ def summarize_transactions(
     cal_periods = stamp_periods[cal]
     counts = np.bincount(cal_customer, minlength=n_customers)
     seen = counts > 0
-    first = np.full(n_customers, np.iinfo(np.int64).max, dtype=np.int64)
-    last = np.full(n_customers, np.iinfo(np.int64).min, dtype=np.int64)
-    np.minimum.at(first, cal_customer, cal_periods)
-    np.maximum.at(last, cal_customer, cal_periods)
+    # Rows are sorted by (customer, period): a customer's first and last purchase periods
+    # sit at the ends of their run of rows.
+    ends = np.cumsum(counts)
+    first = np.zeros(n_customers, dtype=np.int64)
+    last = np.zeros(n_customers, dtype=np.int64)
+    first[seen] = cal_periods[(ends - counts)[seen]]
+    last[seen] = cal_periods[ends[seen] - 1]
 
     frequency = (counts - 1)[seen].astype(np.float64)
     recency = (last - first)[seen].astype(np.float64)
@@ -219,10 +222,19 @@ def _collapse(
     A period that straddles ``calibration_end`` counts as calibration: its purchase is
     marked calibration if any of its transactions is.
     """
-    customers, customer_index = np.unique(ids, return_inverse=True)
-    customer_index = customer_index.reshape(-1).astype(np.int64)
-    order = np.lexsort((periods, customer_index))
-    customer_index = customer_index[order]
+    if ids.dtype.kind in "biuUS":
+        # One sort by (customer, period) also groups the customers.
+        order = np.lexsort((periods, ids))
+        sorted_ids = ids[order]
+        new_customer = np.ones(order.shape[0], dtype=bool)
+        new_customer[1:] = sorted_ids[1:] != sorted_ids[:-1]
+        customers = sorted_ids[new_customer]
+        customer_index = np.cumsum(new_customer, dtype=np.int64) - 1
+    else:
+        customers, codes = np.unique(ids, return_inverse=True)
+        codes = codes.reshape(-1).astype(np.int64)
+        order = np.lexsort((periods, codes))
+        customer_index = codes[order]
     periods = periods[order]
     starts = np.ones(order.shape[0], dtype=bool)
     starts[1:] = (customer_index[1:] != customer_index[:-1]) | (periods[1:] != periods[:-1])

@@ -158,6 +158,11 @@ def test_mbgnbd_fits_cdnow_and_keeps_its_dropout_after_the_first_purchase(cdnow)
     assert model.params_ == pytest.approx(
         {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}, abs=2e-3
     )
+    # lifetimes' ModifiedBetaGeoFitter gives 1.26268 and 0.70613 for the paper's customer.
+    assert model.conditional_expected_purchases(39, [2], [30.43], [38.86])[0] == pytest.approx(
+        1.26268, abs=1e-5
+    )
+    assert model.probability_alive([2], [30.43], [38.86])[0] == pytest.approx(0.70613, abs=1e-5)
     # A customer without repeat purchases is not certainly alive under MBG/NBD.
     assert model.probability_alive([0], [0.0], [38.86])[0] < 1.0
     counts = np.arange(0, 400)

@@ -34,6 +34,12 @@ def test_same_period_purchases_collapse_and_repeat_values_are_averaged():
     assert summary.T.tolist() == [3.0, 2.0]
     assert summary.monetary_value.tolist() == [6.0, 0.0]
     assert summary.frequency_holdout is None
+    # Python objects (e.g. UUIDs from the database) summarise the same way.
+    as_objects = summarize_transactions(
+        np.array(ids, dtype=object), stamps, values, period="W", observation_end="2024-01-28"
+    )
+    assert as_objects.frequency.tolist() == summary.frequency.tolist()
+    assert as_objects.monetary_value.tolist() == summary.monetary_value.tolist()
 
 
 def test_daily_summary_counts_days_and_ignores_purchases_after_observation_end():
