@@ -124,3 +124,13 @@ def test_listing_needs_authentication_and_a_valid_cursor(manager: User) -> None:
     response = _client(manager).get(BASE, {"cursor": "not-a-cursor"})
     assert response.status_code == 400
     assert "cursor" in _errors(response)
+
+
+def test_the_openapi_document_describes_the_duplicates_endpoints(manager: User) -> None:
+    spec = _client(manager).get("/api/v1/openapi.json").json()
+    paths = spec["paths"]
+    assert {"/api/v1/duplicates", "/api/v1/duplicates/merge", "/api/v1/duplicates/dismiss"} <= set(
+        paths
+    )
+    merge = paths["/api/v1/duplicates/merge"]["post"]
+    assert {"200", "400", "403"} <= set(merge["responses"])
