@@ -210,3 +210,26 @@ def test_generate_refuses_a_customer_count_out_of_range(tmp_path: Path, customer
     assert result.exit_code == 2
     assert "between 1 and 1,000,000" in result.output
     assert not out.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generated_files_import_cleanly_with_patron_import(tmp_path: Path) -> None:
+    from patron.accounts.models import Role
+    from patron.demo import vocabulary
+    from patron.interactions.models import Interaction
+    from patron.parties.models import Party
+    from patron.sales.models import OrderLine
+    from patron.testing import DepartmentFactory, staff
+
+    departments = [DepartmentFactory(code=code, name=name) for code, name in vocabulary.DEPARTMENTS]
+    staff(Role.MANAGER, departments[0], username="importer")
+    assert _generate(tmp_path / "csv").exit_code == 0
+    rows = {}
+    for kind in ("products", "parties", "orders", "interactions"):
+        path = tmp_path / "csv" / f"{kind}.csv"
+        result = runner.invoke(app, ["import", kind, str(path), "--as", "importer"])
+        assert result.exit_code == 0, result.output
+        rows[kind] = len(_rows(path))
+    assert Party.objects.count() == rows["parties"]
+    assert OrderLine.objects.count() == rows["orders"]
+    assert Interaction.objects.count() == rows["interactions"]
