@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Reverse
 
 from patron.core.models import TimeStampedModel
 from patron.parties.normalize import fold
@@ -72,6 +73,23 @@ class Party(TimeStampedModel):
             models.Index(fields=["sort_name", "id"], name="party_sort_idx"),
             models.Index(fields=["acquisition_channel", "sort_name", "id"], name="party_chan_idx"),
             models.Index(fields=["-created_at", "-id"], name="party_created_idx"),
+            # Search (parties.selectors.party_list) reads live parties of one kind by their
+            # given-name-first name through the first index and walks them in name order
+            # through the second, in both cases without reading the table; the last
+            # digits of a phone number go through the third. ``kind`` leads rather than
+            # sitting in the condition because SQLite cannot match a partial index's
+            # condition to a bound parameter.
+            models.Index(
+                fields=["kind", "search_name", "sort_name", "id"],
+                condition=Q(merged_into__isnull=True),
+                name="party_kind_search_idx",
+            ),
+            models.Index(
+                fields=["kind", "sort_name", "id", "search_name"],
+                condition=Q(merged_into__isnull=True),
+                name="party_kind_sort_idx",
+            ),
+            models.Index(Reverse("phone"), name="party_phone_reversed_idx"),
         ]
         constraints = [
             models.CheckConstraint(
