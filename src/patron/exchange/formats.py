@@ -207,6 +207,18 @@ def resolve_columns(
     return rename, ignored
 
 
+def read_header(path: Path, fmt: str | None = None) -> list[str]:
+    """The file's header row, after the checks every import makes before reading it."""
+    if not path.exists():
+        raise ImportFileError(f"The file {path} does not exist.")
+    if path.stat().st_size == 0:
+        raise ImportFileError("The file is empty.")
+    if detect_format(path, fmt) == "xlsx":
+        return _xlsx_header(path)[0]
+    check_utf8(path)
+    return read_csv_header(path)
+
+
 def open_source(
     path: Path, *, kind: str, fmt: str | None = None, mapping: dict[str, str | None] | None = None
 ) -> Source:

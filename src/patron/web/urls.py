@@ -19,4 +19,5 @@ urlpatterns = [
     path("customers/<int:party_id>/timeline/", views.customer_timeline, name="customer_timeline"),
     path("duplicates/", include("patron.parties.duplicates_urls")),
     path("audit/", audit_views.audit_log, name="audit"),
+    path("import/", include("patron.exchange.urls")),
 ]
