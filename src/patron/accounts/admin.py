@@ -7,12 +7,14 @@ which ``core`` may not import.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from patron.accounts import services
 from patron.accounts.admin_base import PatronModelAdmin, mark_formsets_unsaved
@@ -70,6 +72,23 @@ class UserAdmin(PatronModelAdmin, BaseUserAdmin):  # type: ignore[misc]
     def service_update(self, request: HttpRequest, obj: User, changes: dict[str, Any]) -> User:
         changes.pop("password", None)
         return services.user_update(user=obj, actor=request.user, **changes)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Django's password page, with the new password set through ``user_set_password``."""
+        actor = request.user
+
+        class ServicePasswordForm(AdminPasswordChangeForm):
+            def save(self, commit: bool = True) -> Any:
+                usable = self.cleaned_data.get("set_usable_password", True)
+                password = self.cleaned_data.get("password1") if usable else None
+                return services.user_set_password(user=self.user, actor=actor, password=password)
+
+        # A copy per request: the admin instance is shared between threads.
+        view = copy.copy(self)
+        view.change_password_form = ServicePasswordForm
+        return BaseUserAdmin.user_change_password(view, request, id, form_url)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         mark_formsets_unsaved(formsets)

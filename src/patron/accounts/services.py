@@ -113,6 +113,26 @@ def user_update(*, user: User, actor: Any, **changes: Any) -> User:
 
 
 @transaction.atomic
+def user_set_password(*, user: User, actor: Any, password: str | None) -> User:
+    """Set (or, with ``None``, disable) a password; the audit log says so, never the hash."""
+    if getattr(actor, "pk", None) != user.pk:
+        require(can_manage_staff(actor), "Only an administrator may set another's password.")
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=user,
+        before={"password": "(hidden)"},
+        after={"password": "changed" if password else "disabled"},
+    )
+    return user
+
+
+@transaction.atomic
 def membership_set(*, user: User, department: Department, role: str, actor: Any) -> Membership:
     if role not in Role.values:
         raise ValidationError({"role": [f"must be one of {', '.join(Role.values)}"]})

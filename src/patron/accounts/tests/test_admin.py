@@ -257,3 +257,22 @@ def test_an_agent_logs_an_interaction_only_for_their_own_department(
     assert AuditEntry.objects.filter(
         object_type="interactions.interaction", action="create"
     ).exists()
+
+
+def test_setting_a_password_in_the_admin_is_audited_without_the_hash(
+    admin_user: User, agent: User
+) -> None:
+    response = _login(admin_user).post(
+        f"/admin/accounts/user/{agent.pk}/password/",
+        {
+            "password1": "another long passphrase 7",
+            "password2": "another long passphrase 7",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    agent.refresh_from_db()
+    assert agent.check_password("another long passphrase 7")
+    entry = AuditEntry.objects.get(object_type="accounts.user", object_id=str(agent.pk))
+    assert entry.after == {"password": "changed"}
+    assert "argon2" not in str(entry.before) + str(entry.after)
