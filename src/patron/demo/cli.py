@@ -111,12 +111,20 @@ def demo(
             typer.echo("Run `patron demo --reset` to rebuild it with other --customers or --seed.")
     else:
         typer.echo(f"Creating the demo business: {customers:,} customers, seed {seed}…")
-        summary = demo_load(
-            customers=customers,
-            seed=seed,
-            as_of=history_end,
-            progress=_progress("loaded", customers),
-        )
+        try:
+            summary = demo_load(
+                customers=customers,
+                seed=seed,
+                as_of=history_end,
+                progress=_progress("loaded", customers),
+            )
+        except KeyboardInterrupt:
+            typer.echo(
+                "Interrupted: the chunks of customers loaded so far are kept. "
+                "Run `patron demo --reset` to start again.",
+                err=True,
+            )
+            raise typer.Exit(130) from None
         counts = summary.counts
         typer.echo(
             f"Loaded {counts.get('parties', 0):,} parties, {counts.get('orders', 0):,} orders "

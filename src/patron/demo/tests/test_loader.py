@@ -159,3 +159,13 @@ def test_reset_refuses_a_database_with_other_customers() -> None:
     with pytest.raises(DemoError, match="not demo data"):
         demo_reset()
     assert Party.objects.count() == 1
+
+
+def test_an_interrupted_load_is_recognised_and_may_be_reset() -> None:
+    PartyFactory(external_id="CU0000001")
+    assert demo_state().state == "interrupted"
+
+
+def test_customers_without_an_external_id_are_not_demo_data() -> None:
+    PartyFactory(external_id=None)
+    assert demo_state().state == "foreign"
