@@ -106,6 +106,10 @@ from patron.exchange.cli import register as _register_exchange  # noqa: E402
 
 _register_exchange(app, setup_django)
 
+from patron.parties.cli import register as _register_duplicates  # noqa: E402
+
+_register_duplicates(app, setup_django)
+
 
 def main() -> None:
     try:
