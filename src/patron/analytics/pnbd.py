@@ -48,6 +48,7 @@ from patron.analytics._base import (
     FitError,
     FloatArray,
     as_float_array,
+    compress_rows,
     discounted_expected_transactions,
 )
 
@@ -434,14 +435,14 @@ class ParetoNBD(BaseFitter):
                 "rates cannot be told apart. Try a longer calibration period, or check "
                 "that frequency counts repeat purchases."
             )
-        x, t_x, t_end, w = _compress(x, t_x, t_end, w)
+        (x, t_x, t_end), w = compress_rows([x, t_x, t_end], w)
         objective = _objective(_Summaries(x, t_x, t_end), w)
         start = (
             _starting_point(x, t_end, w)
             if self.initial_params is None
             else self._initial_log_params()
         )
-        if x.shape[0] > 5 * _WARM_START_ROWS:
+        if x.shape[0] > 2 * _WARM_START_ROWS:
             start = _warm_start(objective, (x, t_x, t_end, w), start)
         self._fit_minimize(objective, start, n_obs=float(w.sum()))
         return self
@@ -647,7 +648,9 @@ def _objective(data: _Summaries, w: FloatArray) -> Callable[[FloatArray], tuple[
     def neg_ll_and_grad(theta: FloatArray) -> tuple[float, FloatArray]:
         params = np.exp(theta)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            total = data.evaluate(*params, derivatives=True)[0] @ w
+            # einsum rather than BLAS: for a weighted sum, OpenBLAS threads cost more than
+            # they save on a busy machine.
+            total = np.einsum("ij,j->i", data.evaluate(*params, derivatives=True)[0], w)
         return -float(total[0]), -total[1:] * params
 
     return neg_ll_and_grad
@@ -695,7 +698,8 @@ def _warm_start(
             break
         candidate = np.clip(theta - np.linalg.solve(curvature, grad), -LOG_BOUND, LOG_BOUND)
         new_value, new_grad = full(candidate)
-        if not new_value <= value:
+        # Near the optimum the value is flat to rounding; the gradient decides.
+        if not new_value <= value + 1e-14 * abs(value):
             break
         # BFGS update of the curvature with the full data's secant (Nocedal & Wright
         # 2006, eq. 6.19), so the steps converge superlinearly.
@@ -724,24 +728,6 @@ def _scaled(
         return value / total, grad / total
 
     return per_customer
-
-
-def _compress(
-    x: FloatArray, t_x: FloatArray, t_end: FloatArray, w: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Merge identical (x, t_x, T) rows, adding their weights.
-
-    Summaries built from dated transactions repeat a lot (all one-off buyers of a day
-    share a row), and the likelihood is a weighted sum over rows.
-    """
-    order = np.lexsort((t_end, t_x, x))
-    xs, ts, es = x[order], t_x[order], t_end[order]
-    first = np.ones(order.size, dtype=bool)
-    first[1:] = (xs[1:] != xs[:-1]) | (ts[1:] != ts[:-1]) | (es[1:] != es[:-1])
-    group = np.cumsum(first) - 1
-    weights = np.asarray(np.bincount(group, weights=w[order]), dtype=np.float64)
-    keep = weights > 0
-    return xs[first][keep], ts[first][keep], es[first][keep], weights[keep]
 
 
 def _starting_point(x: FloatArray, t_end: FloatArray, w: FloatArray) -> FloatArray:
