@@ -113,7 +113,9 @@ def _plant(count: int) -> list[tuple[int, int]]:
             )
         for row, copy in zip(by_email, copies[len(by_name) :], strict=True):
             planted.append((row["id"], copy.pk))
-            points.append(ContactPoint(party=copy, kind="email", value=row["email"], is_primary=True))
+            points.append(
+                ContactPoint(party=copy, kind="email", value=row["email"], is_primary=True)
+            )
         ContactPoint.objects.bulk_create(points, batch_size=5000)
     return planted
 
@@ -167,7 +169,9 @@ def main() -> None:
     )
     if planted:
         found = sum((min(p), max(p)) in result.candidates for p in planted)
-        print(f"planted duplicates found: {found:,} / {len(planted):,} ({found / len(planted):.1%})")
+        print(
+            f"planted duplicates found: {found:,} / {len(planted):,} ({found / len(planted):.1%})"
+        )
 
     admin = User.objects.filter(is_superuser=True).first() or User.objects.create(
         username="bench-admin", is_superuser=True, is_staff=True

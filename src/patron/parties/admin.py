@@ -26,7 +26,6 @@ from patron.parties.models import (
 )
 from patron.parties.selectors import party_queryset
 
-
 CONTACT_POINT_COLUMNS = (
     "kind",
     "label",
