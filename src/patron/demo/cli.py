@@ -90,6 +90,7 @@ def demo(
     from patron.demo.loader import DemoError, demo_load, demo_login, demo_reset, demo_state
 
     started = time.monotonic()
+    typer.echo("Preparing the database…")
     call_command("migrate", interactive=False, verbosity=0)
     state = demo_state()
     if reset and state.state != "empty":
