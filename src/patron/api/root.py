@@ -5,16 +5,16 @@ To add an app's endpoints, add one ``api.add_router(...)`` line at the end.
 
 from __future__ import annotations
 
-from ninja import NinjaAPI, Swagger
+from ninja import Swagger
 
 from patron.accounts.api_auth import default_auth
 from patron.accounts.permissions import PermissionDenied
-from patron.core.api import install_error_handlers
+from patron.core.api import PatronAPI, install_error_handlers
 from patron.interactions.api import router as interactions_router
 from patron.parties.api import router as parties_router
 from patron.sales.api import invoices_router, orders_router, payments_router, products_router
 
-api = NinjaAPI(
+api = PatronAPI(
     title="Patron API",
     version="1",
     description="Customers, sales, billing and interactions. See docs/reference/api.md.",

@@ -11,10 +11,11 @@ is rejected with 400 instead of being silently dropped.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -24,7 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from patron.core.pagination import InvalidCursor
@@ -38,6 +39,35 @@ T = TypeVar("T")
 
 #: The largest id a database row can have (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
+
+
+def _iso_text(value: Any) -> Any:
+    # pydantic would read a number as seconds since 1970; a client sending one is wrong.
+    if isinstance(value, str | dt.date):
+        return value
+    raise ValueError("use ISO 8601 text, e.g. 2025-03-01 or 2025-03-01T10:00:00Z")
+
+
+#: A date and time in a request: ISO 8601 text with a time zone.
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+#: A calendar date in a request: ISO 8601 text.
+Day = Annotated[dt.date, BeforeValidator(_iso_text)]
+
+
+class PatronAPI(NinjaAPI):
+    """A NinjaAPI whose OpenAPI document gives error responses their real media type."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for item in document.get("paths", {}).values():
+            for operation in item.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        response["content"] = {PROBLEM_CONTENT_TYPE: content["application/json"]}
+        return document
 
 
 class FieldError(Schema):

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from patron.accounts.models import Department
-from patron.core.api import ERRORS, KeysetPage, Strict, actor, found, id_field, unchanged
+from patron.core.api import ERRORS, KeysetPage, Strict, Timestamp, actor, found, id_field, unchanged
 from patron.core.pagination import decode_cursor, encode_cursor
 from patron.interactions import selectors, services
 from patron.interactions.models import Interaction
@@ -55,7 +55,7 @@ class InteractionCreate(Strict):
 
     party_id: int = id_field()
     kind: str = Field(max_length=16, description="call, email, meeting, field_visit, ...")
-    occurred_at: dt.datetime | None = None
+    occurred_at: Timestamp | None = None
     direction: str = Field("", max_length=8, description="inbound or outbound")
     channel: str = Field("", max_length=10)
     department_id: int | None = id_field(None)
@@ -74,7 +74,7 @@ class InteractionUpdate(Strict):
         "external_id",
     }
 
-    occurred_at: dt.datetime = unchanged()
+    occurred_at: Timestamp = unchanged()
     kind: str = unchanged(max_length=16)
     direction: str = unchanged(max_length=8)
     channel: str = unchanged(max_length=10)
@@ -130,7 +130,7 @@ def list_interactions(request: HttpRequest, params: Query[InteractionQuery]) -> 
     return {"items": [_out(row) for row in rows], "next_cursor": next_cursor}
 
 
-@router.get("/{int:interaction_id}", response={200: InteractionOut, **ERRORS})
+@router.get("/{interaction_id}", response={200: InteractionOut, **ERRORS})
 def get_interaction(request: HttpRequest, interaction_id: int) -> Any:
     return _out(_interaction(request, interaction_id))
 
@@ -153,7 +153,7 @@ def log_interaction(request: HttpRequest, payload: InteractionCreate) -> Any:
     return Status(201, _out(_interaction(request, interaction.id)))
 
 
-@router.patch("/{int:interaction_id}", response={200: InteractionOut, **ERRORS})
+@router.patch("/{interaction_id}", response={200: InteractionOut, **ERRORS})
 def update_interaction(
     request: HttpRequest, interaction_id: int, payload: InteractionUpdate
 ) -> Any:
@@ -164,7 +164,7 @@ def update_interaction(
     return _out(_interaction(request, interaction_id))
 
 
-@router.delete("/{int:interaction_id}", response={204: None, **ERRORS})
+@router.delete("/{interaction_id}", response={204: None, **ERRORS})
 def delete_interaction(request: HttpRequest, interaction_id: int) -> Any:
     interaction = _interaction(request, interaction_id)
     services.interaction_delete(interaction=interaction, actor=actor(request))

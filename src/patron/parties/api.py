@@ -15,7 +15,17 @@ from ninja import Field, Query, Router, Schema, Status
 
 from patron.accounts.models import User
 from patron.core import timeline
-from patron.core.api import ERRORS, KeysetPage, Strict, actor, found, id_field, unchanged
+from patron.core.api import (
+    ERRORS,
+    Day,
+    KeysetPage,
+    Strict,
+    Timestamp,
+    actor,
+    found,
+    id_field,
+    unchanged,
+)
 from patron.parties import selectors, services
 from patron.parties.models import ContactPoint, Party, PartyRelationship, Preference
 
@@ -122,9 +132,9 @@ class PartyCreate(Strict):
     city: str = Field("", max_length=100)
     postcode: str = Field("", max_length=20)
     country: str = Field("", max_length=2)
-    date_of_birth: dt.date | None = None
+    date_of_birth: Day | None = None
     acquisition_channel: str = Field("", max_length=12)
-    acquired_at: dt.datetime | None = None
+    acquired_at: Timestamp | None = None
     owner_id: int | None = None
     external_id: str | None = Field(None, max_length=64)
     tags: list[str] = Field([], max_length=100)
@@ -148,9 +158,9 @@ class PartyUpdate(Strict):
     given_name: str = unchanged(max_length=100)
     family_name: str = unchanged(max_length=100)
     organisation_name: str = unchanged(max_length=200)
-    date_of_birth: dt.date | None = None
+    date_of_birth: Day | None = None
     acquisition_channel: str = unchanged(max_length=12)
-    acquired_at: dt.datetime | None = None
+    acquired_at: Timestamp | None = None
     owner_id: int | None = None
     external_id: str | None = Field(None, max_length=64)
 
@@ -177,8 +187,8 @@ class ContactPointIn(Strict):
     country: str = Field("", max_length=2)
     is_primary: bool = False
     marketing_consent: Literal["unknown", "granted", "refused"] = "unknown"
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
 
 
 class RelationshipIn(Strict):
@@ -189,7 +199,7 @@ class RelationshipIn(Strict):
     role: Literal["employee", "contact", "decision_maker", "billing_contact", "owner"] = "employee"
     title: str = Field("", max_length=100)
     is_primary_contact: bool = False
-    started_at: dt.date | None = None
+    started_at: Day | None = None
 
 
 class TagsIn(Strict):
@@ -312,12 +322,12 @@ def create_party(request: HttpRequest, payload: PartyCreate) -> Any:
     return Status(201, _party_out(_party(request, party.id)))
 
 
-@router.get("/{int:party_id}", response={200: PartyOut, **ERRORS})
+@router.get("/{party_id}", response={200: PartyOut, **ERRORS})
 def get_party(request: HttpRequest, party_id: int) -> Any:
     return _party_out(_party(request, party_id))
 
 
-@router.patch("/{int:party_id}", response={200: PartyOut, **ERRORS})
+@router.patch("/{party_id}", response={200: PartyOut, **ERRORS})
 def update_party(request: HttpRequest, party_id: int, payload: PartyUpdate) -> Any:
     party = _party(request, party_id)
     changes = payload.model_dump(exclude_unset=True)
@@ -330,12 +340,12 @@ def update_party(request: HttpRequest, party_id: int, payload: PartyUpdate) -> A
 # --- contact points ------------------------------------------------------------------
 
 
-@router.get("/{int:party_id}/contact-points", response={200: list[ContactPointOut], **ERRORS})
+@router.get("/{party_id}/contact-points", response={200: list[ContactPointOut], **ERRORS})
 def list_contact_points(request: HttpRequest, party_id: int) -> Any:
     return list(_party(request, party_id).contact_points.all())
 
 
-@router.post("/{int:party_id}/contact-points", response={201: ContactPointOut, **ERRORS})
+@router.post("/{party_id}/contact-points", response={201: ContactPointOut, **ERRORS})
 def add_contact_point(request: HttpRequest, party_id: int, payload: ContactPointIn) -> Any:
     party = _party(request, party_id)
     point = services.contact_point_add(party=party, actor=actor(request), **payload.model_dump())
@@ -352,7 +362,7 @@ def _contact_point(request: HttpRequest, party_id: int, point_id: int) -> Contac
 
 
 @router.post(
-    "/{int:party_id}/contact-points/{int:point_id}/make-primary",
+    "/{party_id}/contact-points/{point_id}/make-primary",
     response={200: ContactPointOut, **ERRORS},
 )
 def make_contact_point_primary(request: HttpRequest, party_id: int, point_id: int) -> Any:
@@ -360,7 +370,7 @@ def make_contact_point_primary(request: HttpRequest, party_id: int, point_id: in
     return services.contact_point_make_primary(point=point, actor=actor(request))
 
 
-@router.delete("/{int:party_id}/contact-points/{int:point_id}", response={204: None, **ERRORS})
+@router.delete("/{party_id}/contact-points/{point_id}", response={204: None, **ERRORS})
 def delete_contact_point(request: HttpRequest, party_id: int, point_id: int) -> Any:
     point = _contact_point(request, party_id, point_id)
     services.contact_point_remove(point=point, actor=actor(request))
@@ -370,12 +380,12 @@ def delete_contact_point(request: HttpRequest, party_id: int, point_id: int) -> 
 # --- relationships, tags, preferences ------------------------------------------------
 
 
-@router.get("/{int:party_id}/relationships", response={200: list[RelationshipOut], **ERRORS})
+@router.get("/{party_id}/relationships", response={200: list[RelationshipOut], **ERRORS})
 def list_relationships(request: HttpRequest, party_id: int) -> Any:
     return _party_out(_party(request, party_id))["relationships"]
 
 
-@router.post("/{int:party_id}/relationships", response={201: RelationshipOut, **ERRORS})
+@router.post("/{party_id}/relationships", response={201: RelationshipOut, **ERRORS})
 def add_relationship(request: HttpRequest, party_id: int, payload: RelationshipIn) -> Any:
     party = _party(request, party_id)
     if (payload.organisation_id is None) == (payload.person_id is None):
@@ -402,20 +412,20 @@ def add_relationship(request: HttpRequest, party_id: int, payload: RelationshipI
     return Status(201, _relationship_out(rel))
 
 
-@router.put("/{int:party_id}/tags", response={200: TagsOut, **ERRORS})
+@router.put("/{party_id}/tags", response={200: TagsOut, **ERRORS})
 def set_tags(request: HttpRequest, party_id: int, payload: TagsIn) -> Any:
     party = _party(request, party_id)
     services.party_set_tags(party=party, names=payload.tags, actor=actor(request))
     return {"tags": sorted(tag.name for tag in _party(request, party_id).tags.all())}
 
 
-@router.get("/{int:party_id}/preferences", response={200: list[PreferenceOut], **ERRORS})
+@router.get("/{party_id}/preferences", response={200: list[PreferenceOut], **ERRORS})
 def list_preferences(request: HttpRequest, party_id: int) -> Any:
     prefs: list[Preference] = list(_party(request, party_id).preferences.all())
     return sorted(prefs, key=lambda p: (p.created_at, p.id), reverse=True)
 
 
-@router.post("/{int:party_id}/preferences", response={201: PreferenceOut, **ERRORS})
+@router.post("/{party_id}/preferences", response={201: PreferenceOut, **ERRORS})
 def record_preference(request: HttpRequest, party_id: int, payload: PreferenceIn) -> Any:
     party = _party(request, party_id)
     pref = services.preference_record(
@@ -427,7 +437,7 @@ def record_preference(request: HttpRequest, party_id: int, payload: PreferenceIn
 # --- timeline ------------------------------------------------------------------------
 
 
-@router.get("/{int:party_id}/timeline", response={200: KeysetPage[TimelineEventOut], **ERRORS})
+@router.get("/{party_id}/timeline", response={200: KeysetPage[TimelineEventOut], **ERRORS})
 def party_timeline(request: HttpRequest, party_id: int, params: Query[TimelineQuery]) -> Any:
     """The customer's history, newest first: interactions, orders, invoices, payments, ..."""
     user = actor(request)

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from patron.accounts.permissions import can_see_costs
-from patron.core.api import ERRORS, KeysetPage, Strict, actor, found, id_field, unchanged
+from patron.core.api import ERRORS, KeysetPage, Strict, Timestamp, actor, found, id_field, unchanged
 from patron.parties.models import Party
 from patron.parties.selectors import party_queryset
 from patron.sales import selectors, services
@@ -133,7 +133,7 @@ def list_products(request: HttpRequest, params: Query[ProductQuery]) -> Any:
     return {"items": [_product_out(p, show) for p in page.items], "next_cursor": page.next_cursor}
 
 
-@products_router.get("/{int:product_id}", response={200: ProductOut, **ERRORS}, exclude_unset=True)
+@products_router.get("/{product_id}", response={200: ProductOut, **ERRORS}, exclude_unset=True)
 def get_product(request: HttpRequest, product_id: int) -> Any:
     return _product_out(_product(request, product_id), can_see_costs(actor(request)))
 
@@ -145,9 +145,7 @@ def create_product(request: HttpRequest, payload: ProductCreate) -> Any:
     return Status(201, _product_out(_product(request, product.id), can_see_costs(user)))
 
 
-@products_router.patch(
-    "/{int:product_id}", response={200: ProductOut, **ERRORS}, exclude_unset=True
-)
+@products_router.patch("/{product_id}", response={200: ProductOut, **ERRORS}, exclude_unset=True)
 def update_product(request: HttpRequest, product_id: int, payload: ProductUpdate) -> Any:
     user = actor(request)
     product = _product(request, product_id)
@@ -200,7 +198,7 @@ class OrderCreate(Strict):
 
     party_id: int = id_field()
     channel: SalesChannelName
-    ordered_at: dt.datetime | None = None
+    ordered_at: Timestamp | None = None
     currency: str | None = Field(None, min_length=3, max_length=3)
     status: Literal["placed", "fulfilled", "cancelled"] = "fulfilled"
     external_id: str | None = Field(None, max_length=64)
@@ -210,8 +208,8 @@ class OrderCreate(Strict):
 class OrderQuery(PageQuery):
     party: int | None = id_field(None)
     channel: Literal["", "store", "direct_mail", "web", "phone", "field"] = ""
-    ordered_from: dt.datetime | None = None
-    ordered_before: dt.datetime | None = None
+    ordered_from: Timestamp | None = None
+    ordered_before: Timestamp | None = None
 
 
 class ReturnOut(Schema):
@@ -233,7 +231,7 @@ class ReturnIn(Strict):
     quantity: int = Field(ge=1, le=services.MAX_QUANTITY)
     reason: str = Field("", max_length=200)
     refund_amount: Money | None = _money(default=None, ge=0)
-    returned_at: dt.datetime | None = None
+    returned_at: Timestamp | None = None
 
 
 def _line_out(line: OrderLine) -> dict[str, Any]:
@@ -289,7 +287,7 @@ def list_orders(request: HttpRequest, params: Query[OrderQuery]) -> Any:
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@orders_router.get("/{int:order_id}", response={200: OrderOut, **ERRORS})
+@orders_router.get("/{order_id}", response={200: OrderOut, **ERRORS})
 def get_order(request: HttpRequest, order_id: int) -> Any:
     return _order_out(_order(request, order_id))
 
@@ -316,7 +314,7 @@ def create_order(request: HttpRequest, payload: OrderCreate) -> Any:
     return Status(201, _order_out(_order(request, order.id)))
 
 
-@orders_router.get("/{int:order_id}/returns", response={200: KeysetPage[ReturnOut], **ERRORS})
+@orders_router.get("/{order_id}/returns", response={200: KeysetPage[ReturnOut], **ERRORS})
 def list_returns(request: HttpRequest, order_id: int, params: Query[PageQuery]) -> Any:
     _order(request, order_id)
     page = selectors.return_list(
@@ -325,7 +323,7 @@ def list_returns(request: HttpRequest, order_id: int, params: Query[PageQuery]) 
     return {"items": [_return_out(r) for r in page.items], "next_cursor": page.next_cursor}
 
 
-@orders_router.post("/{int:order_id}/returns", response={201: ReturnOut, **ERRORS})
+@orders_router.post("/{order_id}/returns", response={201: ReturnOut, **ERRORS})
 def record_return(request: HttpRequest, order_id: int, payload: ReturnIn) -> Any:
     _order(request, order_id)
     line = selectors.order_line_get(user=actor(request), order_id=order_id, line_no=payload.line_no)
@@ -369,8 +367,8 @@ class InvoiceCreate(Strict):
     order_id: int | None = id_field(None)
     total: Money | None = _money(default=None, ge=0)
     currency: str | None = Field(None, min_length=3, max_length=3)
-    issued_at: dt.datetime | None = None
-    due_at: dt.datetime | None = None
+    issued_at: Timestamp | None = None
+    due_at: Timestamp | None = None
     payment_terms_days: int = Field(30, ge=0, le=365)
     number: str | None = Field(None, max_length=32)
 
@@ -391,7 +389,7 @@ class ReminderOut(Schema):
 
 
 class ReminderIn(Strict):
-    sent_at: dt.datetime | None = None
+    sent_at: Timestamp | None = None
 
 
 def _invoice(request: HttpRequest, invoice_id: int) -> Invoice:
@@ -416,7 +414,7 @@ def list_invoices(request: HttpRequest, params: Query[InvoiceQuery]) -> Any:
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@invoices_router.get("/{int:invoice_id}", response={200: InvoiceDetail, **ERRORS})
+@invoices_router.get("/{invoice_id}", response={200: InvoiceDetail, **ERRORS})
 def get_invoice(request: HttpRequest, invoice_id: int) -> Any:
     return _invoice_detail(_invoice(request, invoice_id))
 
@@ -444,7 +442,7 @@ def issue_invoice(request: HttpRequest, payload: InvoiceCreate) -> Any:
     return Status(201, _invoice_detail(invoice))
 
 
-@invoices_router.post("/{int:invoice_id}/reminders", response={201: ReminderOut, **ERRORS})
+@invoices_router.post("/{invoice_id}/reminders", response={201: ReminderOut, **ERRORS})
 def send_reminder(request: HttpRequest, invoice_id: int, payload: ReminderIn) -> Any:
     """Remind the customer of an overdue invoice (finance only; at most three)."""
     invoice = _invoice(request, invoice_id)
@@ -478,7 +476,7 @@ class PaymentCreate(Strict):
     currency: str = _currency()
     method: Literal["card", "transfer", "cash", "direct_debit", "cheque"] = "card"
     reference: str = Field("", max_length=64)
-    received_at: dt.datetime | None = None
+    received_at: Timestamp | None = None
 
 
 class PaymentQuery(PageQuery):
@@ -498,7 +496,7 @@ def list_payments(request: HttpRequest, params: Query[PaymentQuery]) -> Any:
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@payments_router.get("/{int:payment_id}", response={200: PaymentOut, **ERRORS})
+@payments_router.get("/{payment_id}", response={200: PaymentOut, **ERRORS})
 def get_payment(request: HttpRequest, payment_id: int) -> Any:
     return found(selectors.payment_get(user=actor(request), payment_id=payment_id))
 

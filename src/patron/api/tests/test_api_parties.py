@@ -233,3 +233,19 @@ def test_tags_are_replaced_and_preferences_recorded(client_for, agent):
         "quality"
     ]
     assert Preference.objects.count() == 1
+
+
+@pytest.mark.parametrize("path", ["abc", "null,null", "1.5"])
+def test_a_path_id_that_is_not_a_number_is_a_400_problem(client_for, agent, path):
+    response = client_for(agent).get(f"{PARTIES}/{path}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "party_id" in _fields(response)
+
+
+def test_an_id_beyond_64_bits_is_a_problem_not_a_crash(client_for, agent):
+    client = client_for(agent)
+    in_path = client.get(f"{PARTIES}/{2**70}")
+    in_query = client.get(PARTIES, {"owner": 2**70})
+    assert in_path.status_code == 404
+    assert in_query.status_code == 400 and "owner" in _fields(in_query)

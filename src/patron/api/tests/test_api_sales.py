@@ -149,6 +149,7 @@ def test_agent_records_an_order_whose_total_is_computed(client_for, agent):
         ({"party_id": 999999}, "party_id"),
         ({"ordered_at": "2999-01-01T00:00:00Z"}, "ordered_at"),
         ({"ordered_at": "2020-01-01T00:00:00"}, "ordered_at"),
+        ({"ordered_at": 1700000000}, "ordered_at"),
         ({"currency": "EUR"}, "lines.0.product_id"),
         ({"external_id": "e" * 65}, "external_id"),
     ],
