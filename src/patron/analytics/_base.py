@@ -349,8 +349,9 @@ def discounted_expected_transactions(
 
     ``expected_by(t)`` is a model's cumulative (conditional) expected transactions in
     ``(0, t]``; period ``k`` contributes ``(E[X(k L)] - E[X((k-1) L)]) / (1 + d)^k``, the
-    discrete-time approximation to the discounted expected residual transactions used for
-    models without a closed form (Fader, Hardie & Lee 2005a, "RFM and CLV", eq. 2).
+    discrete-time approximation to the discounted expected residual transactions (DERT) of
+    Fader, Hardie & Lee (2005), "RFM and CLV: using iso-value curves for customer base
+    analysis", for models without a closed form.
 
     Parameters
     ----------

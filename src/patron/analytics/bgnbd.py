@@ -124,11 +124,20 @@ def _integrate_expected(t: float, r: float, alpha: float, a: float, b: float) ->
                     weight="alg",
                     wvar=(a - 1.0 if singular_left else 0.0, b - 1.0 if singular_right else 0.0),
                     limit=200,
+                    epsabs=0.0,
+                    epsrel=1e-10,
                 )
             else:
-                knots = [k for k in (1.0 / u, mode) if low < k < high]
+                bend = 1.0 / u if u > 0 else np.inf
+                knots = [k for k in (bend, mode) if low < k < high]
                 value, _ = integrate.quad(
-                    lambda p: density(p) * rising(p), low, high, points=knots or None, limit=200
+                    lambda p: density(p) * rising(p),
+                    low,
+                    high,
+                    points=knots or None,
+                    limit=200,
+                    epsabs=0.0,
+                    epsrel=1e-10,
                 )
             total += value
     return float(total)
@@ -363,9 +372,10 @@ class _BetaGeoFamily(BaseFitter):
 
         ``sum_k m * (E[Y(k L)] - E[Y((k-1) L)]) / (1 + d)^k`` with ``E[Y]`` from
         :meth:`conditional_expected_purchases` (eq. 10) and ``m`` the expected value per
-        purchase (e.g. :meth:`GammaGamma.conditional_expected_value`); see
-        Fader, Hardie & Lee (2005), "RFM and CLV: using iso-value curves for customer base
-        analysis", Journal of Marketing Research 42(4), eq. (2).
+        purchase (e.g. :meth:`GammaGamma.conditional_expected_value`): a discrete
+        approximation of margin times DERT in Fader, Hardie & Lee (2005), "RFM and CLV:
+        using iso-value curves for customer base analysis", Journal of Marketing Research
+        42(4), whose closed form exists for Pareto/NBD but not for BG/NBD.
 
         Parameters
         ----------
