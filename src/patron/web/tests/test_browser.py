@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from patron.accounts.models import Role
+from patron.parties.models import Party
 from patron.parties.services import party_create
 from patron.testing import DepartmentFactory, staff
 
@@ -81,3 +82,33 @@ def test_a_read_only_user_sees_the_customer_but_no_log_button(
     page.goto(f"{live_server}/customers/{party.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ada Lovelace")
     expect(page.get_by_role("link", name="Log interaction")).to_have_count(0)
+
+
+def test_importing_a_file_with_a_bad_row_shows_the_row_and_imports_nothing(
+    live_server: object, page: Page
+) -> None:
+    sales = DepartmentFactory(code="sales", name="Sales")
+    staff(Role.MANAGER, sales, username="manager")
+    csv = (
+        "external_id,kind,given_name,family_name,email\n"
+        "C-1,person,Ada,Lovelace,ada@example.com\n"
+        "C-2,person,Grace,Hopper,not-an-email\n"
+        "C-3,person,Alan,Turing,alan@example.com\n"
+    )
+
+    _sign_in(page, str(live_server), "manager")
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_label("The file holds").select_option("parties")
+    page.set_input_files(
+        "#id_file",
+        files=[{"name": "customers.csv", "mimeType": "text/csv", "buffer": csv.encode()}],
+    )
+    page.get_by_role("button", name="Upload and map columns").click()
+    page.get_by_role("button", name="Check the file").click()
+
+    errors = page.locator("#import-errors")
+    expect(errors).to_contain_text("email")
+    row = errors.locator("tbody tr").first
+    expect(row.locator("td").first).to_have_text("3")
+    expect(page.locator("#run-import")).to_be_disabled()
+    assert not Party.objects.filter(external_id__in=["C-1", "C-2", "C-3"]).exists()
