@@ -3,7 +3,9 @@ and the rows look as if the services had written them."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.db.models import Count, F
@@ -11,6 +13,7 @@ from django.db.models import Count, F
 from patron.accounts.models import Department, Membership, User
 from patron.core.models import AuditEntry
 from patron.core.timeline import party_timeline
+from patron.demo.files import write_files
 from patron.demo.loader import (
     ADMIN_USERNAME,
     MARKER_TYPE,
@@ -169,3 +172,18 @@ def test_an_interrupted_load_is_recognised_and_may_be_reset() -> None:
 def test_customers_without_an_external_id_are_not_demo_data() -> None:
     PartyFactory(external_id=None)
     assert demo_state().state == "foreign"
+
+
+def test_patron_generate_writes_the_same_business_that_patron_demo_loads(tmp_path: Path) -> None:
+    demo_load(customers=80, seed=8, as_of=AS_OF)
+    write_files(out=tmp_path, customers=80, seed=8, as_of=AS_OF)
+    with (tmp_path / "parties.csv").open(newline="", encoding="utf-8") as fh:
+        in_file = {(row["external_id"], row["email"], row["phone"]) for row in csv.DictReader(fh)}
+    in_database = set(Party.objects.values_list("external_id", "email", "phone"))
+    assert in_file == in_database
+    with (tmp_path / "orders.csv").open(newline="", encoding="utf-8") as fh:
+        lines = [
+            (row["order_external_id"], row["sku"], row["quantity"]) for row in csv.DictReader(fh)
+        ]
+    loaded = OrderLine.objects.values_list("order__external_id", "product__sku", "quantity")
+    assert sorted(lines) == sorted((o, s, str(q)) for o, s, q in loaded)
