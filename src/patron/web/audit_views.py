@@ -24,6 +24,7 @@ from patron.core.models import AuditEntry
 from patron.core.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
 
 PAGE_SIZE = 50
+_BLANK = (None, "", [])
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ def entry_changes(entry: AuditEntry) -> list[FieldChange]:
         FieldChange(name, _show(before.get(name)), _show(after.get(name)))
         for name in names
         if before.get(name) != after.get(name)
+        and not (before.get(name) in _BLANK and after.get(name) in _BLANK)
     ]
 
 
