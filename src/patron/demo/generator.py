@@ -999,6 +999,11 @@ def _interactions(
         b2b_ok[rng.integers(0, len(b2b_ok), m)],
         b2c_ok[rng.integers(0, len(b2c_ok), m)],
     )
+    # nobody follows up a first order that never happened
+    bought = np.bincount(orders["party"], minlength=n) > 0
+    follow_up = [i for i, t in enumerate(templates) if "first order" in t[6]]
+    price_enquiry = [i for i, t in enumerate(templates) if t[6].startswith("Price enquiry")]
+    chosen[np.isin(chosen, follow_up) & ~bought[account]] = price_enquiry[0]
     department = t_col["department"][chosen]
     staff = np.full(m, -1, dtype=np.int64)
     for code in teams:
