@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from patron.accounts.permissions import can_read_audit_log
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -35,6 +37,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ("Import", "/import/", "upload"),
         ("Duplicates", "/duplicates/", "merge"),
     ]
+    if can_read_audit_log(user):
+        entries.append(("Audit log", _url("web:audit", "/audit/"), "doc"))
     if user.is_staff:
         entries.append(("Admin", _url("admin:index", "/admin/"), "settings"))
     path = request.path

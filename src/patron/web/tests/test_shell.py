@@ -61,3 +61,12 @@ def test_static_files_are_served_without_collectstatic(client: Client) -> None:
     for path in ("/static/web/patron.css", "/static/django_htmx/htmx-2.min.js"):
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_only_administrators_see_the_audit_log_in_the_navigation(
+    client: Client, agent: User, admin_user: User
+) -> None:
+    client.force_login(agent)
+    assert ">Audit log" not in client.get("/").content.decode()
+    client.force_login(admin_user)
+    assert ">Audit log" in client.get("/").content.decode()
