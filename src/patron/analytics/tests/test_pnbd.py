@@ -96,6 +96,17 @@ def test_pnbd_likelihood_is_continuous_where_the_branch_changes(cdnow):
     np.testing.assert_allclose(above, below, rtol=1e-7)
 
 
+def test_pnbd_equal_rates_need_no_hypergeometric_term(cdnow):
+    # Given alpha == beta exactly, the 2F1 terms are 1 (z = 0); the likelihood and
+    # P(alive) match the neighbouring values on either branch.
+    model = fixed(r=0.55, alpha=11.0, s=0.6, beta=11.0)
+    near = fixed(r=0.55, alpha=11.0 + 1e-7, s=0.6, beta=11.0)
+    np.testing.assert_allclose(model.log_likelihood(*cdnow), near.log_likelihood(*cdnow), rtol=1e-8)
+    np.testing.assert_allclose(
+        model.probability_alive(*cdnow), near.probability_alive(*cdnow), rtol=1e-7
+    )
+
+
 def test_pnbd_heavy_buyer_stays_finite_and_sensible(cdnow_model: ParetoNBD):
     # Given a heavy buyer (x=500, t_x=T=200) where lifetimes returns NaN, when asking
     # for P(alive) and the next 52 weeks, then both are finite and plausible.
