@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import phonenumbers
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -18,3 +20,10 @@ def phone(value: str) -> str:
     except phonenumbers.NumberParseException:
         return value
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@register.filter
+def soft_breaks(value: str) -> str:
+    """Let a long email or web address wrap after ``@`` and before dots, not mid-word."""
+    text = conditional_escape(value)
+    return mark_safe(text.replace("@", "@<wbr>").replace(".", "<wbr>."))
