@@ -233,13 +233,6 @@ def _daytime(rng: np.random.Generator, ts: np.ndarray, first: int, last: int) ->
     return day + rng.integers(first * 3600, last * 3600, size=len(ts))
 
 
-def _rows_by_owner(owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """For rows sorted by ``owner``: (first row of each owner, number of rows) for 0..n-1."""
-    counts = np.bincount(owner, minlength=n)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    return starts, counts
-
-
 def _chunk(*, index: int, first: int, n: int, seed: int, as_of: dt.date, cat: Catalogue) -> Chunk:
     rng = np.random.default_rng([seed, 1, index])
     start, end = window(as_of)
@@ -267,7 +260,7 @@ def _chunk(*, index: int, first: int, n: int, seed: int, as_of: dt.date, cat: Ca
     death = acquired + rng.exponential(1.0, n) / dropout * YEAR
     orders = _purchases(rng, acquired, death, rate, prospect, mix, start, end)
 
-    parties, contacts_of = _parties(rng, index, first, n, b2b, acq_channel, acquired, end)
+    parties, contacts_of = _parties(rng, first, n, b2b, acq_channel, acquired, end)
     owner = np.full(len(parties["kind"]), -1, dtype=np.int64)
     field_staff = np.array([i for i, s in enumerate(vocab.STAFF) if s[5]], dtype=np.int64)
     owner[:n] = np.where(b2b, field_staff[rng.integers(0, len(field_staff), n)], -1)
@@ -628,7 +621,6 @@ def _names(rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]
 
 def _parties(
     rng: np.random.Generator,
-    index: int,
     first: int,
     n: int,
     b2b: np.ndarray,

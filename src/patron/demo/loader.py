@@ -62,7 +62,6 @@ from patron.sales.models import (
 MARKER_TYPE = "demo.load"
 ADMIN_USERNAME = "admin"
 BATCH = 10_000
-TAG_NAMES = ("vip", "trade", "service-plan", "newsletter", "catalogue", "gift-buyer", "eco")
 
 _TABLES: tuple[type[models.Model], ...] = (
     Party,
@@ -148,7 +147,7 @@ def demo_load(
     with transaction.atomic():
         departments, staff_ids = _staff()
         product_ids = _catalogue(cat)
-        tag_ids = {name: Tag.objects.get_or_create(name=name)[0].pk for name in TAG_NAMES}
+        tag_ids: dict[str, int] = {}
     summary = LoadSummary(customers=customers, seed=seed, as_of=as_of)
     done = 0
     for chunk in generate(customers=customers, seed=seed, as_of=as_of):
@@ -465,6 +464,8 @@ class _ChunkWriter:
             if joined:
                 for name in joined.split(";"):
                     party.append(pid)
+                    if name not in self.tag_ids:
+                        self.tag_ids[name] = Tag.objects.get_or_create(name=name)[0].pk
                     tag.append(self.tag_ids[name])
         self.counts["party_tags"] = _insert(
             PartyTag, self._ids(PartyTag, len(party)), {"party_id": party, "tag_id": tag}
