@@ -89,8 +89,9 @@ def keyset_q(before: TimelineCursor | None, rank: int, at_field: str, id_field: 
         # earlier in the merge order: every row at the cursor's instant is older too
         return Q(**{f"{at_field}__lte": before.at})
     if rank == before.rank:
-        return Q(**{f"{at_field}__lt": before.at}) | Q(
-            **{at_field: before.at, f"{id_field}__lt": before.id}
+        # ``<=`` first so the index range starts at the cursor instead of the newest row.
+        return Q(**{f"{at_field}__lte": before.at}) & (
+            Q(**{f"{at_field}__lt": before.at}) | Q(**{f"{id_field}__lt": before.id})
         )
     return Q(**{f"{at_field}__lt": before.at})
 
