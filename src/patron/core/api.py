@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
@@ -41,9 +42,13 @@ T = TypeVar("T")
 MAX_ID = 2**63 - 1
 
 
+_ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _iso_text(value: Any) -> Any:
-    # pydantic would read a number as seconds since 1970; a client sending one is wrong.
-    if isinstance(value, str | dt.date):
+    # pydantic would read a number, even "0.5", as seconds since 1970; a client sending
+    # one has made a mistake, so only ISO 8601 text (or a date object) is accepted.
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE_START.match(value)):
         return value
     raise ValueError("use ISO 8601 text, e.g. 2025-03-01 or 2025-03-01T10:00:00Z")
 

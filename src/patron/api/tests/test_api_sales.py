@@ -215,6 +215,9 @@ def test_orders_list_by_party_and_date_newest_first_with_cursor(client_for, agen
     since = (now - dt.timedelta(days=20)).isoformat()
     recent = client.get("/api/v1/orders", {"party": party.id, "ordered_from": since}).json()
     assert [o["id"] for o in recent["items"]] == [new.id, mid.id]
+    for bad in ["0.5", "1700000000", "2025-13-01T00:00:00Z", "2025-01-01T00:00:00"]:
+        rejected = client.get("/api/v1/orders", {"ordered_from": bad})
+        assert rejected.status_code == 400 and "ordered_from" in _fields(rejected), bad
 
 
 def test_return_is_recorded_against_a_line_and_never_exceeds_it(client_for, agent):
