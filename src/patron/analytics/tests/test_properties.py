@@ -75,7 +75,7 @@ def test_expected_transactions_agree_with_direct_integration(params, t):
 @PROPERTY_SETTINGS
 @given(
     params=st.tuples(parameter, parameter, parameter, parameter),
-    n=st.integers(1, 200),
+    n=st.integers(1, 120),
     data=st.data(),
     horizons=st.tuples(st.integers(0, 100), st.integers(0, 100)),
 )
