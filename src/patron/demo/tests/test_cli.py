@@ -233,3 +233,17 @@ def test_generated_files_import_cleanly_with_patron_import(tmp_path: Path) -> No
     assert Party.objects.count() == rows["parties"]
     assert OrderLine.objects.count() == rows["orders"]
     assert Interaction.objects.count() == rows["interactions"]
+
+
+def test_a_bad_history_date_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    result = _generate(tmp_path / "out", "--as-of", "2026-13-01")
+    assert result.exit_code == 2
+    assert "--as-of must be a date like 2026-01-31" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_short_demo_password_is_refused(tmp_path: Path) -> None:
+    result = _patron(tmp_path, "demo", "--no-serve", "--password", "short")
+    assert result.returncode == 2
+    assert "--password must be at least 8 characters" in result.stderr
+    assert not (tmp_path / "demo.db").exists()
