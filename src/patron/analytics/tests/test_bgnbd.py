@@ -58,6 +58,11 @@ def test_bgnbd_worked_example_of_the_paper(cdnow_model: BetaGeo):
     alive = cdnow_model.probability_alive([2, 0], [30.43, 0.0], [38.86, 38.86])
     assert 0 < alive[0] < 1
     assert alive[1] == 1.0
+    # The unconditional figures agree with lifetimes' BetaGeoFitter on the same data.
+    assert cdnow_model.expected_purchases(39.0)[0] == pytest.approx(1.19502, abs=1e-5)
+    assert cdnow_model.probability_of_purchases([0, 1, 2, 3], 39.0) == pytest.approx(
+        [0.5743, 0.1992, 0.0853, 0.0458], abs=5e-5
+    )
 
 
 def test_bgnbd_conditional_expectation_is_palive_times_posterior_new_customer(
@@ -163,6 +168,10 @@ def test_mbgnbd_fits_cdnow_and_keeps_its_dropout_after_the_first_purchase(cdnow)
         1.26268, abs=1e-5
     )
     assert model.probability_alive([2], [30.43], [38.86])[0] == pytest.approx(0.70613, abs=1e-5)
+    assert model.expected_purchases(39.0)[0] == pytest.approx(1.18228, abs=1e-5)
+    assert model.probability_of_purchases([0, 1, 2, 3], 39.0) == pytest.approx(
+        [0.5826, 0.1828, 0.0869, 0.0486], abs=5e-5
+    )
     # A customer without repeat purchases is not certainly alive under MBG/NBD.
     assert model.probability_alive([0], [0.0], [38.86])[0] < 1.0
     counts = np.arange(0, 400)
