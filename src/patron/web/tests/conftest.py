@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -52,3 +53,11 @@ def page(browser: object) -> Iterator[object]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """The dashboard caches its figures; each test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -59,6 +60,7 @@ def test_dashboard_query_count_stays_flat_and_never_counts_a_whole_table(
         return [q["sql"] for q in ctx.captured_queries]
 
     small = queries()
+    cache.clear()
     for _ in range(12):
         party = PartyFactory()
         InteractionFactory(party=party, department=sales_department)
@@ -67,3 +69,14 @@ def test_dashboard_query_count_stays_flat_and_never_counts_a_whole_table(
     assert len(large) == len(small)
     counts = [sql for sql in large if "COUNT(" in sql.upper()]
     assert counts and all("LIMIT" in sql.upper() for sql in counts)
+
+
+def test_revenue_sums_are_reused_for_a_few_minutes(client: Client, agent: User) -> None:
+    client.force_login(agent)
+    with CaptureQueriesContext(connection) as first:
+        client.get("/")
+    with CaptureQueriesContext(connection) as second:
+        client.get("/")
+    sums = [q for q in first.captured_queries if "SUM(" in q["sql"].upper()]
+    assert len(sums) == 3
+    assert not any("SUM(" in q["sql"].upper() for q in second.captured_queries)
