@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 from django import template
 from django.utils.html import conditional_escape
@@ -10,16 +12,30 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 
+@lru_cache(maxsize=8192)
+def _international(value: str) -> str:
+    digits = value[1:]
+    for length in (1, 2, 3):
+        code = int(digits[:length])
+        rest = digits[length:]
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE and rest and rest[0] != "0":
+            # Built directly: parsing is the slow part of phonenumbers, and the value is
+            # already E.164, as the parties services store it.
+            number = phonenumbers.PhoneNumber(country_code=code, national_number=int(rest))
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 @register.filter
 def phone(value: str) -> str:
     """An E.164 number as people write it (``+44 20 7946 0018``); other text unchanged."""
-    if not value:
-        return ""
-    try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException:
-        return value
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if not value or not value.startswith("+") or not value[1:].isdigit() or len(value) < 5:
+        return value or ""
+    return _international(value)
 
 
 @register.filter

@@ -7,6 +7,9 @@ from patron.web.templatetags.patron import phone, soft_breaks
 
 def test_phone_shows_an_e164_number_the_way_people_write_it() -> None:
     assert phone("+442079460018") == "+44 20 7946 0018"
+    assert phone("+12025550123") == "+1 202-555-0123"
+    assert phone("+33612345678") == "+33 6 12 34 56 78"
+    assert phone("+390612345678") == "+39 06 1234 5678"
 
 
 def test_phone_leaves_text_that_is_not_a_number_alone() -> None:
