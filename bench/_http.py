@@ -159,9 +159,9 @@ end
 done = function(summary, latency, requests)
   local errors = summary.errors
   local buckets = {}
-  for micros = latency.min, latency.max do
-    local n = latency[micros + 1]
-    if n > 0 then buckets[#buckets + 1] = string.format("%%d:%%d", micros, n) end
+  for i = 1, #latency do
+    local micros, count = latency(i)
+    buckets[#buckets + 1] = string.format("%%d:%%d", micros, count)
   end
   io.write(string.format("BENCH-RESULT %%d %%d %%d %%s\\n", summary.requests, summary.duration,
     errors.connect + errors.read + errors.write + errors.timeout + errors.status,
