@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from django.db import connection
+from django.db import connection, models
 
 from patron.exchange.formats import LINE
 from patron.exchange.schema import NAME_COLUMNS
@@ -103,6 +103,14 @@ _WORK = {
 }
 
 
+_JOINED: dict[str, list[type[models.Model]]] = {
+    "parties": [Party, ContactPoint, PartyRelationship, PartyTag, Tag],
+    "products": [Product, Category],
+    "orders": [Party, Product, Order, OrderLine],
+    "interactions": [Party, Interaction],
+}
+
+
 @dataclass
 class Counts:
     created: int = 0
@@ -129,6 +137,8 @@ class Store:
     present: frozenset[str]
     now: dt.datetime
     vendor: str = field(default_factory=lambda: connection.vendor)
+    written: int = 0
+    analysed_at: int = 0
 
     def __post_init__(self) -> None:
         self.stage = f"xs_{self.kind}"
@@ -138,6 +148,11 @@ class Store:
         if self.kind == "parties":
             self._create("xs_tag", [(LINE, "int"), ("name", "text")])
             self._sql(f"CREATE INDEX xs_tag_line ON xs_tag ({LINE}, name)")
+        if self.kind == "orders":
+            # Orders that already existed when a batch reached them (earlier in the file or
+            # before the import): only their totals and surplus lines need a final pass.
+            self._create("xs_order_seen", [("order_id", "int")])
+        self._analyse()
 
     # --- plumbing --------------------------------------------------------------------
 
@@ -203,7 +218,26 @@ class Store:
         self.load(self.stage, columns, valid)
         if not valid.height:
             return Counts()
-        return getattr(self, f"_write_{self.kind}")(valid)  # type: ignore[no-any-return]
+        counts: Counts = getattr(self, f"_write_{self.kind}")(valid)
+        self.written += valid.height
+        if self.written >= 2 * self.analysed_at:
+            self._analyse()
+        return counts
+
+    def _analyse(self) -> None:
+        """Refresh PostgreSQL's statistics of the tables this import writes and joins.
+
+        Autovacuum cannot see rows this transaction has not committed, so after the first
+        batches the planner would still believe the tables empty and pick sequential scans
+        inside nested loops: quadratic. ANALYZE counts our own uncommitted rows; it runs at
+        the start and whenever the rows written have doubled since.
+        """
+        if self.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            for model in _JOINED[self.kind]:
+                cursor.execute(f"ANALYZE {_t(model)}")
+        self.analysed_at = max(self.written, 1)
 
     # --- parties ---------------------------------------------------------------------
 
@@ -431,6 +465,10 @@ class Store:
             f"WHERE o.external_id = {s}.order_external_id"
         )
         self._sql(
+            f"INSERT INTO xs_order_seen (order_id) SELECT DISTINCT order_id FROM {s} "
+            "WHERE order_id IS NOT NULL"
+        )
+        self._sql(
             f"UPDATE {s} SET line_id = l.id, state = CASE WHEN {s}.order_changed = 1 OR "
             f"l.product_id <> {s}.product_id OR l.quantity <> {s}.quantity OR "
             f"l.unit_price <> {s}.unit_price THEN 'changed' ELSE 'same' END FROM {line} l "
@@ -440,7 +478,8 @@ class Store:
             f"INSERT INTO {order} (external_id, party_id, ordered_at, channel, status, currency, "
             "total, staff_id, created_at, updated_at) SELECT s.order_external_id, "
             "MIN(s.party_id), MIN(s.ordered_at), MIN(s.channel), 'fulfilled', "
-            f"MIN(s.product_currency), 0, NULL, %s, %s FROM {s} s WHERE s.order_id IS NULL "
+            "MIN(s.product_currency), ROUND(SUM(s.quantity * s.unit_price), 2), NULL, %s, %s "
+            f"FROM {s} s WHERE s.order_id IS NULL "
             f"GROUP BY s.order_external_id ORDER BY MIN(s.{LINE})",
             [now, now],
         )
@@ -472,9 +511,9 @@ class Store:
         return self._counts()
 
     def finish_orders(self, line_counts: pl.DataFrame) -> int:
-        """Drop lines an order no longer has in the file and recompute every order's total.
-
-        Runs once after the last batch, because an order's lines may span batches.
+        """Drop lines an order no longer has in the file and recompute its total, for the
+        orders that existed when a batch reached them (new orders got their total when they
+        were inserted). Runs once after the last batch: an order's lines may span batches.
         """
         order, line = _t(Order), _t(OrderLine)
         self._create("xs_order_n", [("order_external_id", "text"), ("n_lines", "int")])
@@ -485,10 +524,11 @@ class Store:
         )
         in_file = (
             f"FROM {line} l JOIN {order} o ON o.id = l.order_id "
-            "JOIN xs_order_n n ON n.order_external_id = o.external_id"
+            "JOIN xs_order_n n ON n.order_external_id = o.external_id "
+            "WHERE o.id IN (SELECT order_id FROM xs_order_seen)"
         )
         removed = self._sql(
-            f"DELETE FROM {line} WHERE id IN (SELECT l.id {in_file} WHERE l.line_no > n.n_lines)"
+            f"DELETE FROM {line} WHERE id IN (SELECT l.id {in_file} AND l.line_no > n.n_lines)"
         )
         self._sql(
             f"UPDATE {order} SET total = t.total, updated_at = %s FROM (SELECT l.order_id, "
@@ -497,6 +537,7 @@ class Store:
             [self.stamp],
         )
         self._sql("DROP TABLE IF EXISTS xs_order_n")
+        self._sql("DROP TABLE IF EXISTS xs_order_seen")
         return removed
 
     # --- interactions ----------------------------------------------------------------
