@@ -61,6 +61,9 @@ def test_bgbb_conditional_predictions_rank_donors_sensibly(model):
     # Whoever gave in the last opportunity was alive then, whatever x: same P(alive).
     assert alive[0] == pytest.approx(alive[1]) and alive[2] < alive[1]
     assert np.all((alive > 0) & (alive < 1))
+    # The same figures as lifetimes' BetaGeoBetaBinomFitter on this data.
+    assert alive == pytest.approx([0.930434, 0.930434, 0.095006], abs=1e-6)
+    assert future == pytest.approx([3.752544, 2.189749, 0.223595], abs=1e-6)
     assert np.all(np.diff(future) < 0) and np.all(future > 0)
     value = model.customer_lifetime_value(x, t_x, n, [50.0], horizon=5, discount_rate=0.0)
     assert value == pytest.approx(50.0 * future, rel=1e-12)
