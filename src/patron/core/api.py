@@ -168,6 +168,7 @@ def _field_errors(errors: list[dict[str, Any]]) -> list[tuple[str | None, str]]:
                 out.append((".".join([*loc, name]), "is read-only and cannot be set"))
             continue
         message = _MESSAGES.get(str(error.get("type")), str(error.get("msg", "is invalid")))
+        message = message.removeprefix("Value error, ")
         out.append((".".join(loc) or None, message))
     return out
 
