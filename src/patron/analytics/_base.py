@@ -389,6 +389,8 @@ def compress_rows(
     does not depend on who it belongs to, so fitting on the pooled rows is exact and
     several times faster. Rows with zero weight are dropped.
     """
+    if np.asarray(weights).shape[0] == 0:
+        return [np.asarray(c, dtype=np.float64) for c in columns], np.zeros(0)
     order = np.lexsort(tuple(reversed([np.asarray(c) for c in columns])))
     ordered = [np.asarray(c)[order] for c in columns]
     changed = np.zeros(order.shape[0], dtype=bool)

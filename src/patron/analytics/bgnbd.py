@@ -222,16 +222,15 @@ class _BetaGeoFamily(BaseFitter):
 
         # Customers with a second term: log(term1 + term2) = term1 + softplus(d).
         if data.idx2.size:
-            t2 = data.t_end[data.rows2]
-            log_t2 = log_t[data.rows2]
-            log_tx = np.log(alpha + data.t_x2)
+            log_gap = np.log(alpha + data.t_x2) - log_t[data.first2 :]
             rx = r + data.x2
-            d = (second_beta - first_beta)[data.idx2] - rx * (log_tx - log_t2)
+            d = (second_beta - first_beta)[data.idx2] - rx * log_gap
             share = special.expit(d)
             w_share = data.w2 * share
-            ll += _dot(data.w2, np.maximum(d, 0.0) + np.log1p(np.exp(-np.abs(d))))
-            grad_r -= _dot(w_share, log_tx - log_t2)
-            grad_alpha -= _dot(w_share * rx, 1.0 / (alpha + data.t_x2) - 1.0 / (alpha + t2))
+            # softplus(d) = max(d, 0) - log(expit(|d|)), with expit(|d|) read off share.
+            ll += _dot(data.w2, np.maximum(d, 0.0) - np.log(np.where(d > 0, share, 1.0 - share)))
+            grad_r -= _dot(w_share, log_gap)
+            grad_alpha -= _dot(w_share * rx, 1.0 / (alpha + data.t_x2) - inv_t[data.first2 :])
             share_by_x = np.bincount(data.idx2, weights=w_share, minlength=ux.shape[0])
             grad_a += _dot(share_by_x, d_a_second - d_a_first)
             grad_b += _dot(share_by_x, d_b_second - d_b_first)
@@ -452,7 +451,7 @@ class _Prepared:
     t_end: FloatArray
     w: FloatArray
     wx: FloatArray
-    rows2: npt.NDArray[np.intp]
+    first2: int
     idx2: npt.NDArray[np.intp]
     x2: FloatArray
     t_x2: FloatArray
@@ -472,10 +471,22 @@ class _Prepared:
         *,
         both_terms_always: bool,
     ) -> _Prepared:
-        (x, t_x, t_end), w = compress_rows([x, t_x, t_end], w)
-        unique_x, index = np.unique(x, return_inverse=True)
-        index = index.reshape(-1)
-        rows2 = np.arange(x.shape[0]) if both_terms_always else np.flatnonzero(x > 0)
+        # Without repeat purchases only T matters (t_x is 0): pool those rows by T alone,
+        # a much cheaper sort than by (x, t_x, T).
+        none = x == 0
+        (t_end_none,), w_none = compress_rows([t_end[none]], w[none])
+        (x, t_x, t_end), w = compress_rows([x[~none], t_x[~none], t_end[~none]], w[~none])
+        x = np.concatenate([np.zeros_like(t_end_none), x])
+        t_x = np.concatenate([np.zeros_like(t_end_none), t_x])
+        t_end = np.concatenate([t_end_none, t_end])
+        w = np.concatenate([w_none, w])
+        # Pooled rows come sorted by x, so its distinct values need no further sort.
+        new_x = np.ones(x.shape[0], dtype=bool)
+        new_x[1:] = x[1:] != x[:-1]
+        unique_x = x[new_x]
+        index = np.cumsum(new_x) - 1
+        # Rows are sorted by x: those with a second term are a tail of the arrays.
+        first2 = 0 if both_terms_always else int(np.searchsorted(x, 0.0, side="right"))
         return cls(
             unique_x=unique_x,
             weight_by_x=np.bincount(index, weights=w, minlength=unique_x.shape[0]).astype(float),
@@ -483,11 +494,11 @@ class _Prepared:
             t_end=t_end,
             w=w,
             wx=w * x,
-            rows2=rows2,
-            idx2=index[rows2],
-            x2=x[rows2],
-            t_x2=t_x[rows2],
-            w2=w[rows2],
+            first2=first2,
+            idx2=index[first2:],
+            x2=x[first2:],
+            t_x2=t_x[first2:],
+            w2=w[first2:],
         )
 
 
