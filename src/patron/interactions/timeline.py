@@ -16,7 +16,21 @@ class InteractionSource(ModelSource):
     label = "Interactions"
 
     def queryset(self) -> Any:
-        return Interaction.objects.select_related("staff", "department")
+        # Only what an event shows: a staff member is three names, not a whole account.
+        return Interaction.objects.select_related("staff", "department").only(
+            "id",
+            "occurred_at",
+            "kind",
+            "direction",
+            "subject",
+            "notes",
+            "visibility",
+            "outcome",
+            "staff__username",
+            "staff__first_name",
+            "staff__last_name",
+            "department__name",
+        )
 
     def visible(self, qs: Any, user: Any) -> Any:
         return restrict_to_visible(qs, user=user)
