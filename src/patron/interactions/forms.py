@@ -39,6 +39,7 @@ class InteractionLogForm(forms.Form):
         ],
         initial=Kind.CALL,
         label="What happened",
+        widget=forms.Select(attrs={"data-autofocus": ""}),
     )
     direction = forms.ChoiceField(
         choices=[("", "—"), *Direction.choices], required=False, initial=Direction.INBOUND

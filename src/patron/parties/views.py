@@ -160,6 +160,10 @@ def _section(request: HttpRequest, party_id: int, name: str, **forms: Any) -> Ht
     return render(request, f"{SECTIONS}#{name}", context)
 
 
+def _form(request: HttpRequest, party: Party, name: str, **forms: Any) -> HttpResponse:
+    return render(request, f"{SECTIONS}#{name}", {"party": party, **forms})
+
+
 def _party_or_404(request: HttpRequest, party_id: int) -> Party:
     party = party_queryset(user=request.user).filter(pk=party_id).first()
     if party is None:
@@ -168,10 +172,13 @@ def _party_or_404(request: HttpRequest, party_id: int) -> Party:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def contact_point_add_view(request: HttpRequest, party_id: int) -> HttpResponse:
+    """GET: the empty form, loaded when its section is opened. POST: record it."""
     _require_edit(request)
     party = _party_or_404(request, party_id)
+    if request.method == "GET":
+        return _form(request, party, "contact_form_fields", contact_form=ContactPointForm())
     form = ContactPointForm(data=request.POST)
     if form.is_valid():
         try:
@@ -218,10 +225,13 @@ def contact_point_remove_view(request: HttpRequest, party_id: int, point_id: int
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def preference_record_view(request: HttpRequest, party_id: int) -> HttpResponse:
+    """GET: the empty form, loaded when its section is opened. POST: record it."""
     _require_edit(request)
     party = _party_or_404(request, party_id)
+    if request.method == "GET":
+        return _form(request, party, "preference_form_fields", preference_form=PreferenceForm())
     form = PreferenceForm(data=request.POST)
     if form.is_valid():
         try:
@@ -236,10 +246,15 @@ def preference_record_view(request: HttpRequest, party_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def relationship_add_view(request: HttpRequest, party_id: int) -> HttpResponse:
+    """GET: the empty form, loaded when its section is opened. POST: record it."""
     _require_edit(request)
     party = _party_or_404(request, party_id)
+    if request.method == "GET":
+        return _form(
+            request, party, "relationship_form_fields", relationship_form=RelationshipForm()
+        )
     form = RelationshipForm(data=request.POST)
     if form.is_valid():
         other = party_queryset(user=request.user).filter(pk=form.cleaned_data["other"]).first()

@@ -26,9 +26,7 @@ from patron.accounts.permissions import (
 )
 from patron.core.pagination import InvalidCursor
 from patron.core.timeline import party_timeline, sources
-from patron.interactions.forms import InteractionLogForm
 from patron.interactions.selectors import interaction_queryset
-from patron.parties.forms import ContactPointForm, PreferenceForm, RelationshipForm
 from patron.parties.selectors import party_get, party_queryset
 from patron.sales.models import Order
 from patron.web.panels import panels_for
@@ -165,12 +163,6 @@ def customer(request: HttpRequest, party_id: int) -> HttpResponse:
         "panels": panels_for(party=party, user=request.user),
         **_timeline_context(request, party.pk, None),
     }
-    if can_edit:
-        context["contact_form"] = ContactPointForm()
-        context["preference_form"] = PreferenceForm()
-        context["relationship_form"] = RelationshipForm()
-    if can_log:
-        context["log_form"] = InteractionLogForm(user=request.user)
     return render(request, "web/customer.html", context)
 
 

@@ -390,3 +390,17 @@ def test_read_only_users_get_403_on_every_write(
 def test_read_only_users_cannot_open_the_create_form(client: Client, reader: User) -> None:
     client.force_login(reader)
     assert client.get("/customers/new/").status_code == 403
+
+
+@pytest.mark.parametrize("section", ["contact-points", "preferences", "relationships"])
+def test_section_forms_load_on_demand_for_editors_only(
+    client: Client, agent: User, reader: User, section: str
+) -> None:
+    party = PartyFactory()
+    client.force_login(agent)
+    response = client.get(f"/customers/{party.pk}/{section}/", **HTMX)
+    assert response.status_code == 200
+    assert "<form" in response.content.decode()
+
+    client.force_login(reader)
+    assert client.get(f"/customers/{party.pk}/{section}/", **HTMX).status_code == 403

@@ -7,7 +7,9 @@ from functools import lru_cache
 import phonenumbers
 from django import template
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+
+from patron.web.icons import event_svg, svg
 
 register = template.Library()
 
@@ -43,3 +45,15 @@ def soft_breaks(value: str) -> str:
     """Let a long email or web address wrap after ``@`` and before dots, not mid-word."""
     text = conditional_escape(value)
     return mark_safe(text.replace("@", "@<wbr>").replace(".", "<wbr>."))
+
+
+@register.simple_tag
+def icon(name: str) -> SafeString:
+    """``{% icon "phone" %}``: an inline SVG icon (see patron.web.icons)."""
+    return svg(name)
+
+
+@register.simple_tag
+def event_icon(kind: str) -> SafeString:
+    """``{% event_icon event.kind %}``: the icon of a timeline event kind."""
+    return event_svg(kind)

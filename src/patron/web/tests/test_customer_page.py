@@ -67,7 +67,7 @@ def test_customer_page_shows_details_contacts_orders_invoices_and_timeline(
     assert invoice.number in body and "Part paid" in body
     assert "Asked about delivery" in body
     assert "Buying motive" in body
-    assert 'id="log-interaction"' in body
+    assert f'hx-get="/interactions/log/{party.pk}/"' in body
 
 
 def test_private_notes_of_another_department_stay_off_the_timeline(
@@ -258,3 +258,14 @@ def test_timeline_query_count_stays_flat_as_events_grow(
     large = _page_queries(client, f"/customers/{party.pk}/timeline/")
     assert large == small
     assert Interaction.objects.filter(party=party).count() == 43
+
+
+def test_the_page_loads_its_forms_only_when_they_are_opened(client: Client, agent: User) -> None:
+    party = PartyFactory()
+    client.force_login(agent)
+    body = client.get(f"/customers/{party.pk}/").content.decode()
+    assert 'hx-trigger="toggle once"' in body
+    assert 'name="marketing_consent"' not in body
+
+    form = client.get(f"/customers/{party.pk}/contact-points/", HTTP_HX_REQUEST="true")
+    assert 'name="marketing_consent"' in form.content.decode()
