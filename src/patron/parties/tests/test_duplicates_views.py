@@ -147,3 +147,16 @@ def test_scan_from_the_page_fills_the_review(manager: User) -> None:
 def test_pages_need_a_login_and_unknown_customers_are_404(manager: User) -> None:
     assert Client().get("/duplicates/").status_code == 302
     assert _login(manager).get("/duplicates/999998/999999/").status_code == 404
+
+
+def test_the_customer_page_shows_possible_duplicates_only_when_there_are_some(
+    manager: User,
+) -> None:
+    a, b = _pair(manager)
+    loner = party_create(actor=manager, given_name="Charles", family_name="Babbage")
+    client = _login(manager)
+    page = client.get(f"/customers/{a.pk}/").content.decode()
+    assert "Possible duplicates" in page
+    assert f"/duplicates/{a.pk}/{b.pk}/" in page
+    assert "Same email ada@example.com" in page
+    assert "Possible duplicates" not in client.get(f"/customers/{loner.pk}/").content.decode()
