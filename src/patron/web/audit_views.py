@@ -24,7 +24,7 @@ from patron.core.models import AuditEntry
 from patron.core.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
 
 PAGE_SIZE = 50
-_BLANK = (None, "", [])
+_BLANK: tuple[object, ...] = (None, "", [])
 
 
 @dataclass(frozen=True)
