@@ -134,3 +134,16 @@ def test_mismatched_columns_raise_clear_errors():
         summarize_transactions([1, 2], ["2024-01-01", "2024-02-01"], [1.0])
     with pytest.raises(ValueError, match="dates or datetimes"):
         summarize_transactions([1, 2], [1.5, 2.5])
+
+
+def test_integer_ids_of_any_range_summarise_alike():
+    # Ids spread over the whole int64 range cannot share a combined sort key with the
+    # periods; the two-key sort gives the same summary.
+    stamps = ["2024-01-01", "2024-01-09", "2024-01-03", "2024-01-20", "2024-01-02"]
+    small = summarize_transactions([1, 1, 2, 2, 3], stamps, period="h")
+    huge_ids = np.array([-(2**62), -(2**62), 7, 7, 2**62], dtype=np.int64)
+    huge = summarize_transactions(huge_ids, stamps, period="h")
+    assert huge.customer_id.tolist() == huge_ids[[0, 2, 4]].tolist()
+    assert huge.frequency.tolist() == small.frequency.tolist()
+    assert huge.recency.tolist() == small.recency.tolist()
+    assert huge.T.tolist() == small.T.tolist()
