@@ -137,8 +137,9 @@ class Store:
     present: frozenset[str]
     now: dt.datetime
     vendor: str = field(default_factory=lambda: connection.vendor)
-    written: int = 0
-    analysed_at: int = 0
+    # PostgreSQL: rows per table now, and when each was last analysed (see _grew).
+    sizes: dict[str, float] = field(default_factory=dict)
+    analysed: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.stage = f"xs_{self.kind}"
@@ -219,25 +220,34 @@ class Store:
         if not valid.height:
             return Counts()
         counts: Counts = getattr(self, f"_write_{self.kind}")(valid)
-        self.written += valid.height
-        if self.written >= 2 * self.analysed_at:
-            self._analyse()
         return counts
 
     def _analyse(self) -> None:
-        """Refresh PostgreSQL's statistics of the tables this import writes and joins.
-
-        Autovacuum cannot see rows this transaction has not committed, so after the first
-        batches the planner would still believe the tables empty and pick sequential scans
-        inside nested loops: quadratic. ANALYZE counts our own uncommitted rows; it runs at
-        the start and whenever the rows written have doubled since.
-        """
+        """Give PostgreSQL current statistics of the tables this import joins, at the start."""
         if self.vendor != "postgresql":
             return
-        with connection.cursor() as cursor:
-            for model in _JOINED[self.kind]:
-                cursor.execute(f"ANALYZE {_t(model)}")
-        self.analysed_at = max(self.written, 1)
+        for model in _JOINED[self.kind]:
+            self._sql(f"ANALYZE {_t(model)}")
+            found = self._rows(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [_t(model)]
+            )
+            self.sizes[_t(model)] = self.analysed[_t(model)] = max(float(found[0][0]), 0.0)
+
+    def _grew(self, model: type[models.Model], rows: int) -> None:
+        """Re-analyse ``model`` once this import has doubled it.
+
+        Autovacuum cannot see rows this transaction has not committed, so the planner would
+        keep believing a freshly filled table empty and join it with sequential scans inside
+        nested loops: quadratic. ANALYZE counts our own uncommitted rows; doubling keeps the
+        number of ANALYZE runs logarithmic in the size of the import.
+        """
+        if self.vendor != "postgresql" or not rows:
+            return
+        table = _t(model)
+        self.sizes[table] = self.sizes.get(table, 0.0) + rows
+        if self.sizes[table] >= 2 * self.analysed.get(table, 0.0) + 1000:
+            self._sql(f"ANALYZE {table}")
+            self.analysed[table] = self.sizes[table]
 
     # --- parties ---------------------------------------------------------------------
 
@@ -291,7 +301,7 @@ class Store:
             f"END FROM {party} p WHERE p.id = {s}.party_id"
         )
         addr = has_addr.replace(f"{s}.", "s.")
-        self._sql(
+        inserted = self._sql(
             f"INSERT INTO {party} (kind, external_id, given_name, family_name, "
             "organisation_name, display_name, sort_name, search_name, email, phone, city, "
             "postcode, country, date_of_birth, acquisition_channel, acquired_at, owner_id, "
@@ -306,6 +316,7 @@ class Store:
             f"FROM {s} s WHERE s.state IS NULL ORDER BY s.{LINE}",
             [now, now],
         )
+        self._grew(Party, inserted)
         sets = ["kind = s.kind"]
         if names:
             sets += [f"{c} = COALESCE(s.{c}, '')" for c in NAME_COLUMNS]
@@ -437,13 +448,14 @@ class Store:
             f"UPDATE {s} SET state = CASE WHEN {' OR '.join(diffs)} THEN 'changed' ELSE 'same' "
             f"END FROM {product} p WHERE p.id = {s}.product_id"
         )
-        self._sql(
+        inserted = self._sql(
             f"INSERT INTO {product} (sku, name, category_id, unit_price, unit_cost, currency, "
             "is_active, created_at, updated_at) SELECT s.sku, s.name, s.category_id, "
             "s.unit_price, s.unit_cost, s.currency, TRUE, %s, %s "
             f"FROM {s} s WHERE s.state IS NULL ORDER BY s.{LINE}",
             [now, now],
         )
+        self._grew(Product, inserted)
         self._sql(
             f"UPDATE {product} SET {', '.join(sets)}, updated_at = %s FROM {s} s "
             f"WHERE {product}.id = s.product_id AND s.state = 'changed'",
@@ -474,7 +486,7 @@ class Store:
             f"l.unit_price <> {s}.unit_price THEN 'changed' ELSE 'same' END FROM {line} l "
             f"WHERE l.order_id = {s}.order_id AND l.line_no = {s}.line_no"
         )
-        self._sql(
+        new_orders = self._sql(
             f"INSERT INTO {order} (external_id, party_id, ordered_at, channel, status, currency, "
             "total, staff_id, created_at, updated_at) SELECT s.order_external_id, "
             "MIN(s.party_id), MIN(s.ordered_at), MIN(s.channel), 'fulfilled', "
@@ -483,6 +495,7 @@ class Store:
             f"GROUP BY s.order_external_id ORDER BY MIN(s.{LINE})",
             [now, now],
         )
+        self._grew(Order, new_orders)
         changed_orders = (
             f"(SELECT DISTINCT order_id, party_id, ordered_at, channel, product_currency "
             f"FROM {s} WHERE order_changed = 1)"
@@ -497,12 +510,13 @@ class Store:
             f"UPDATE {line} SET party_id = c.party_id FROM {changed_orders} c "
             f"WHERE {line}.order_id = c.order_id AND {line}.party_id <> c.party_id"
         )
-        self._sql(
+        new_lines = self._sql(
             f"INSERT INTO {line} (order_id, party_id, line_no, product_id, quantity, unit_price) "
             "SELECT o.id, s.party_id, s.line_no, s.product_id, s.quantity, s.unit_price "
             f"FROM {s} s JOIN {order} o ON o.external_id = s.order_external_id "
             f"WHERE s.state IS NULL ORDER BY s.{LINE}"
         )
+        self._grew(OrderLine, new_lines)
         self._sql(
             f"UPDATE {line} SET product_id = s.product_id, quantity = s.quantity, "
             f"unit_price = s.unit_price FROM {s} s WHERE {line}.id = s.line_id "
@@ -566,7 +580,7 @@ class Store:
             f"UPDATE {s} SET state = CASE WHEN {' OR '.join(diffs)} THEN 'changed' ELSE 'same' "
             f"END FROM {table} i WHERE i.id = {s}.interaction_id"
         )
-        self._sql(
+        inserted = self._sql(
             f"INSERT INTO {table} (party_id, external_id, occurred_at, kind, direction, channel, "
             "staff_id, department_id, outcome, subject, notes, visibility, duration_minutes, "
             "created_at, updated_at) SELECT s.party_id, s.external_id, s.occurred_at, s.kind, "
@@ -575,6 +589,7 @@ class Store:
             f"FROM {s} s WHERE s.state IS NULL ORDER BY s.{LINE}",
             [now, now],
         )
+        self._grew(Interaction, inserted)
         self._sql(
             f"UPDATE {table} SET {', '.join(sets)}, updated_at = %s FROM {s} s "
             f"WHERE {table}.id = s.interaction_id AND s.state = 'changed'",
