@@ -27,6 +27,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from patron.accounts.models import Department, Membership, Role, User
+from patron.core.db import refresh_planner_statistics
 from patron.core.models import AuditEntry
 from patron.demo import vocabulary as vocab
 from patron.demo.generator import (
@@ -182,6 +183,7 @@ def demo_load(
             },
             note=f"Demo data loaded: {customers:,} customers, seed {seed}, history to {as_of}.",
         )
+    refresh_planner_statistics()
     return summary
 
 
