@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "patron.parties",
     "patron.sales",
     "patron.interactions",
+    "patron.insights",
     "patron.exchange",
     "patron.web",
     "patron.api",
