@@ -173,6 +173,14 @@ class Store:
             cursor.execute(sql, params)
             return int(cursor.rowcount or 0)
 
+    def _sql_if(self, condition: bool, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> int:
+        return self._sql(sql, params) if condition else 0
+
+    def _has_changed(self) -> bool:
+        """Whether any staged row updates an existing record. A first import has none, and
+        then the statements that only touch existing records are skipped."""
+        return bool(self._rows(f"SELECT 1 FROM {self.stage} WHERE state = 'changed' LIMIT 1"))
+
     def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -300,6 +308,7 @@ class Store:
             f"UPDATE {s} SET state = CASE WHEN {' OR '.join(diffs)} THEN 'changed' ELSE 'same' "
             f"END FROM {party} p WHERE p.id = {s}.party_id"
         )
+        any_changed = self._has_changed()
         addr = has_addr.replace(f"{s}.", "s.")
         inserted = self._sql(
             f"INSERT INTO {party} (kind, external_id, given_name, family_name, "
@@ -336,7 +345,8 @@ class Store:
             f"country = CASE WHEN {addr} THEN COALESCE(s.country, '') ELSE {party}.country END",
             "updated_at = %s",
         ]
-        self._sql(
+        self._sql_if(
+            any_changed,
             f"UPDATE {party} SET {', '.join(sets)} FROM {s} s "
             f"WHERE {party}.id = s.party_id AND s.state = 'changed'",
             [now],
@@ -345,14 +355,15 @@ class Store:
         touched = "(s.state IS NULL OR s.state = 'changed')"
         written = f"{s} s JOIN {party} w ON w.external_id = s.external_id"
         for kind, column in (("email", "email"), ("phone", "phone")):
-            self._sql(
+            self._sql_if(
+                any_changed,
                 f"UPDATE {cp} SET is_primary = FALSE, updated_at = %s FROM {s} s "
                 f"WHERE {cp}.party_id = s.party_id AND s.state = 'changed' "
                 f"AND s.{column} IS NOT NULL "
                 f"AND {cp}.kind = '{kind}' AND {cp}.is_primary AND {cp}.value <> s.{column}",
                 [now],
             )
-            self._sql(
+            added = self._sql(
                 f"INSERT INTO {cp} (party_id, kind, label, value, street, city, postcode, region, "
                 "country, is_primary, valid_from, valid_until, marketing_consent, consent_at, "
                 f"created_at, updated_at) SELECT w.id, '{kind}', 'home', s.{column}, '', "
@@ -362,7 +373,9 @@ class Store:
                 f"is_primary = TRUE, updated_at = excluded.updated_at WHERE NOT {cp}.is_primary",
                 [now, now],
             )
-        self._sql(
+            self._grew(ContactPoint, added)
+        self._sql_if(
+            any_changed,
             f"UPDATE {cp} SET is_primary = FALSE, updated_at = %s FROM {s} s "
             f"WHERE {cp}.party_id = s.party_id AND s.state = 'changed' AND {addr} "
             f"AND {cp}.kind = 'postal' AND {cp}.is_primary AND ({cp}.street <> "
@@ -370,7 +383,7 @@ class Store:
             f"COALESCE(s.postcode, '') OR {cp}.country <> COALESCE(s.country, ''))",
             [now],
         )
-        self._sql(
+        added = self._sql(
             f"INSERT INTO {cp} (party_id, kind, label, value, street, city, postcode, region, "
             "country, is_primary, valid_from, valid_until, marketing_consent, consent_at, "
             "created_at, updated_at) SELECT w.id, 'postal', 'home', '', "
@@ -383,31 +396,35 @@ class Store:
             f"OR {cp}.city <> excluded.city OR {cp}.country <> excluded.country",
             [now, now],
         )
+        self._grew(ContactPoint, added)
         self._sql(
             f"INSERT INTO {tag} (name) SELECT DISTINCT t.name FROM xs_tag t JOIN {s} s "
             f"ON s.{LINE} = t.{LINE} WHERE {touched} ON CONFLICT (name) DO NOTHING"
         )
-        self._sql(
+        self._sql_if(
+            any_changed,
             f"DELETE FROM {party_tag} WHERE party_id IN (SELECT s.party_id FROM {s} s "
             f"WHERE s.state = 'changed' AND s.tags IS NOT NULL) "
             "AND NOT EXISTS (SELECT 1 FROM xs_tag t "
             f"JOIN {s} s ON s.{LINE} = t.{LINE} JOIN {tag} g ON g.name = t.name "
-            f"WHERE s.party_id = {party_tag}.party_id AND g.id = {party_tag}.tag_id)"
+            f"WHERE s.party_id = {party_tag}.party_id AND g.id = {party_tag}.tag_id)",
         )
-        self._sql(
+        added = self._sql(
             f"INSERT INTO {party_tag} (party_id, tag_id) SELECT w.id, g.id FROM xs_tag t "
             f"JOIN {s} s ON s.{LINE} = t.{LINE} JOIN {party} w ON w.external_id = s.external_id "
             f"JOIN {tag} g ON g.name = t.name "
             f"WHERE {touched} ON CONFLICT (party_id, tag_id) DO NOTHING"
         )
-        self._sql(
+        self._grew(PartyTag, added)
+        self._sql_if(
+            any_changed,
             f"UPDATE {rel} SET ended_at = %s, updated_at = %s FROM {s} s JOIN {party} e "
             f"ON e.external_id = s.employer_external_id WHERE {rel}.person_id = s.party_id "
             f"AND s.state = 'changed' AND {rel}.role = 'employee' AND {rel}.ended_at IS NULL "
             f"AND {rel}.organisation_id <> e.id",
             [connection.ops.adapt_datefield_value(self.now.date()), now],
         )
-        self._sql(
+        added = self._sql(
             f"INSERT INTO {rel} (person_id, organisation_id, role, title, is_primary_contact, "
             "started_at, ended_at, created_at, updated_at) SELECT w.id, e.id, "
             f"'employee', '', FALSE, NULL, NULL, %s, %s FROM {written} JOIN {party} e "
@@ -417,6 +434,7 @@ class Store:
             f"WHERE {rel}.ended_at IS NOT NULL",
             [now, now],
         )
+        self._grew(PartyRelationship, added)
         return self._counts()
 
     # --- products --------------------------------------------------------------------
@@ -456,7 +474,8 @@ class Store:
             [now, now],
         )
         self._grew(Product, inserted)
-        self._sql(
+        self._sql_if(
+            self._has_changed(),
             f"UPDATE {product} SET {', '.join(sets)}, updated_at = %s FROM {s} s "
             f"WHERE {product}.id = s.product_id AND s.state = 'changed'",
             [now],
@@ -496,19 +515,22 @@ class Store:
             [now, now],
         )
         self._grew(Order, new_orders)
+        orders_changed = bool(self._rows(f"SELECT 1 FROM {s} WHERE order_changed = 1 LIMIT 1"))
         changed_orders = (
             f"(SELECT DISTINCT order_id, party_id, ordered_at, channel, product_currency "
             f"FROM {s} WHERE order_changed = 1)"
         )
-        self._sql(
+        self._sql_if(
+            orders_changed,
             f"UPDATE {order} SET party_id = c.party_id, ordered_at = c.ordered_at, "
             f"channel = c.channel, currency = c.product_currency, updated_at = %s "
             f"FROM {changed_orders} c WHERE {order}.id = c.order_id",
             [now],
         )
-        self._sql(
+        self._sql_if(
+            orders_changed,
             f"UPDATE {line} SET party_id = c.party_id FROM {changed_orders} c "
-            f"WHERE {line}.order_id = c.order_id AND {line}.party_id <> c.party_id"
+            f"WHERE {line}.order_id = c.order_id AND {line}.party_id <> c.party_id",
         )
         new_lines = self._sql(
             f"INSERT INTO {line} (order_id, party_id, line_no, product_id, quantity, unit_price) "
@@ -517,10 +539,11 @@ class Store:
             f"WHERE s.state IS NULL ORDER BY s.{LINE}"
         )
         self._grew(OrderLine, new_lines)
-        self._sql(
+        self._sql_if(
+            self._has_changed(),
             f"UPDATE {line} SET product_id = s.product_id, quantity = s.quantity, "
             f"unit_price = s.unit_price FROM {s} s WHERE {line}.id = s.line_id "
-            "AND s.state = 'changed'"
+            "AND s.state = 'changed'",
         )
         return self._counts()
 
@@ -590,7 +613,8 @@ class Store:
             [now, now],
         )
         self._grew(Interaction, inserted)
-        self._sql(
+        self._sql_if(
+            self._has_changed(),
             f"UPDATE {table} SET {', '.join(sets)}, updated_at = %s FROM {s} s "
             f"WHERE {table}.id = s.interaction_id AND s.state = 'changed'",
             [now],
