@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.db.models import Q
+
 T = TypeVar("T")
 
 
@@ -62,3 +64,20 @@ def decode_cursor(cursor: str, types: list[type]) -> list[Any]:
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None
+
+
+def keyset_after(
+    field: str, value: Any, ident: int, *, descending: bool, id_descending: bool | None = None
+) -> Q:
+    """Rows after ``(value, ident)`` in ``ORDER BY field [DESC], id [DESC]``, as a Q object.
+
+    The redundant leading bound (``field >= value``) lets SQLite and PostgreSQL start the
+    index walk at the cursor; the bare ``field > v OR (field = v AND id > i)`` made both walk
+    the index from its start, which costs seconds on late pages of a million rows.
+    """
+    id_desc = descending if id_descending is None else id_descending
+    bound, strict = ("lte", "lt") if descending else ("gte", "gt")
+    id_op = "lt" if id_desc else "gt"
+    return Q(**{f"{field}__{bound}": value}) & (
+        Q(**{f"{field}__{strict}": value}) | Q(**{f"id__{id_op}": ident})
+    )

@@ -11,13 +11,12 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from patron.accounts.models import Department
 from patron.core.api import ERRORS, KeysetPage, Strict, Timestamp, actor, found, id_field, unchanged
-from patron.core.pagination import decode_cursor, encode_cursor
+from patron.core.pagination import decode_cursor, encode_cursor, keyset_after
 from patron.interactions import selectors, services
 from patron.interactions.models import Interaction
 from patron.parties.selectors import party_queryset
@@ -121,7 +120,7 @@ def list_interactions(request: HttpRequest, params: Query[InteractionQuery]) -> 
         qs = qs.filter(kind=params.kind)
     if params.cursor:
         at, ident = decode_cursor(params.cursor, [dt.datetime, int])
-        qs = qs.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, id__lt=ident))
+        qs = qs.filter(keyset_after("occurred_at", at, ident, descending=True))
     rows = list(qs.order_by("-occurred_at", "-id")[: params.limit + 1])
     next_cursor = None
     if len(rows) > params.limit:

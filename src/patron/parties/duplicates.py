@@ -28,7 +28,7 @@ from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz, process
 
 from patron.accounts.permissions import can_view_customers
-from patron.core.pagination import Page, decode_cursor, encode_cursor
+from patron.core.pagination import Page, decode_cursor, encode_cursor, keyset_after
 from patron.parties.models import ContactPoint, DuplicatePair, Party
 
 #: Score given to a pair that shares an email address or a phone number.
@@ -246,7 +246,7 @@ def duplicate_candidates(
         qs = qs.filter(Q(party_a_id=party_id) | Q(party_b_id=party_id))
     if cursor:
         score, ident = decode_cursor(cursor, [int, int])
-        qs = qs.filter(Q(score__lt=score) | Q(score=score, id__gt=ident))
+        qs = qs.filter(keyset_after("score", score, ident, descending=True, id_descending=False))
     rows = list(qs.order_by("-score", "id")[: limit + 1])
     next_cursor = None
     if len(rows) > limit:

@@ -14,7 +14,7 @@ from django.db.models.functions import Reverse, Substr
 from django.db.models.lookups import Exact
 
 from patron.accounts.permissions import can_view_customers
-from patron.core.pagination import Page, decode_cursor, encode_cursor
+from patron.core.pagination import Page, decode_cursor, encode_cursor, keyset_after
 from patron.parties.models import ContactPoint, Party, PartyRelationship
 from patron.parties.normalize import fold
 
@@ -214,9 +214,7 @@ def party_list(
         qs = qs.filter(party_tags__tag__name=filters.tag.strip().lower())
     if cursor:
         sort_name, ident = decode_cursor(cursor, [str, int])
-        # The leading ``>=`` lets both databases start the index walk at the cursor; the
-        # OR alone made them walk the name index from the beginning (seconds at 1M rows).
-        qs = qs.filter(Q(sort_name__gte=sort_name) & (Q(sort_name__gt=sort_name) | Q(id__gt=ident)))
+        qs = qs.filter(keyset_after("sort_name", sort_name, ident, descending=False))
     if fold(filters.q):
         qs = Party.objects.filter(id__in=_search_ids(qs, filters.q, limit + 1))
     rows = list(

@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 
 from patron.accounts.permissions import can_view_customers
-from patron.core.pagination import Page, decode_cursor, encode_cursor
+from patron.core.pagination import Page, decode_cursor, encode_cursor, keyset_after
 from patron.sales.models import Invoice, Order, OrderLine, Payment, Product, Return
 
 MAX_PAGE = 200
@@ -29,7 +29,7 @@ def _newest_first(qs: QuerySet[M], *, at_field: str, cursor: str | None, limit: 
     limit = max(1, min(limit, MAX_PAGE))
     if cursor:
         at, ident = decode_cursor(cursor, [dt.datetime, int])
-        qs = qs.filter(Q(**{f"{at_field}__lt": at}) | Q(**{at_field: at, "id__lt": ident}))
+        qs = qs.filter(keyset_after(at_field, at, ident, descending=True))
     rows = list(qs.order_by(f"-{at_field}", "-id")[: limit + 1])
     next_cursor = None
     if len(rows) > limit:

@@ -14,14 +14,20 @@ from urllib.parse import urlencode
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 
 from patron.accounts.models import User
 from patron.accounts.permissions import can_read_audit_log
 from patron.core.models import AuditEntry
-from patron.core.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from patron.core.pagination import (
+    InvalidCursor,
+    Page,
+    decode_cursor,
+    encode_cursor,
+    keyset_after,
+)
 
 PAGE_SIZE = 50
 _BLANK: tuple[object, ...] = (None, "", [])
@@ -71,7 +77,7 @@ def audit_entry_list(
         qs = qs.filter(actor_id=actor_id) if actor_id else qs.none()
     if cursor:
         at, ident = decode_cursor(cursor, [dt.datetime, int])
-        qs = qs.filter(Q(at__lt=at) | Q(at=at, id__lt=ident))
+        qs = qs.filter(keyset_after("at", at, ident, descending=True))
     rows = list(qs.order_by("-at", "-id")[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
