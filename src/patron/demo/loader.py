@@ -13,12 +13,14 @@ whole load; it is also the marker that tells a later ``patron demo`` the data ar
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.apps import apps as django_apps
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -167,6 +169,10 @@ def demo_load(
             progress(done, customers)
     with transaction.atomic():
         _reset_sequences()
+    for name, counts in _load_app_demo_data(seed=seed, as_of=as_of):
+        for key, value in counts.items():
+            summary.counts[f"{name}.{key}"] = value
+    with transaction.atomic():
         AuditEntry.objects.create(
             at=timezone.now(),
             actor=None,
@@ -185,6 +191,28 @@ def demo_load(
         )
     refresh_planner_statistics()
     return summary
+
+
+def _load_app_demo_data(*, seed: int, as_of: dt.date) -> list[tuple[str, dict[str, int]]]:
+    """Let every installed Patron app add its own data to the demo.
+
+    An app that has something to show (scores, cases, points, surveys, ...) provides
+    ``patron/<app>/demo_data.py`` with ``load_demo_data(*, seed, as_of) -> dict[str, int]``
+    (counts of what it wrote); it runs after the customers, sales and interactions exist,
+    in app order, so an app may build on the data of the apps before it.
+    """
+    loaded = []
+    for config in django_apps.get_app_configs():
+        if not config.name.startswith("patron."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo_data")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo_data":
+                raise
+            continue
+        loaded.append((config.label, module.load_demo_data(seed=seed, as_of=as_of)))
+    return loaded
 
 
 def _staff() -> tuple[dict[str, int], list[int]]:
