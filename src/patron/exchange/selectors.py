@@ -40,9 +40,14 @@ def _in_chunks(sql: str, keys: list[str]) -> list[tuple[Any, ...]]:
 
 
 def parties_by_external_id(keys: list[str]) -> pl.DataFrame:
-    """The existing parties among ``keys``: external_id, party_id, party_kind."""
+    """The existing parties among ``keys``: external_id, party_id, party_kind.
+
+    A merged-away party answers with its survivor's id, so orders and interactions that
+    still name the old external id land on the customer everyone sees (a merge points
+    every tombstone at the final survivor).
+    """
     rows = _in_chunks(
-        f"SELECT external_id, id, kind FROM {Party._meta.db_table} "
+        f"SELECT external_id, COALESCE(merged_into_id, id), kind FROM {Party._meta.db_table} "
         "WHERE external_id IN ({marks})",
         keys,
     )

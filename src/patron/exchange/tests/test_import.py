@@ -262,3 +262,21 @@ def test_interactions_import_with_department_codes(write_csv):
     assert call.visibility == "shared"
     again = _import("interactions", write_csv("i.csv", rows, kind="interactions"))
     assert again.unchanged == 2
+
+
+def test_orders_naming_a_merged_customer_land_on_the_survivor(write_csv, manager):
+    # given P2 was merged into P1
+    from patron.parties.models import Party
+    from patron.parties.services import party_merge
+
+    _orders_setup(write_csv)
+    survivor, merged = Party.objects.get(external_id="P1"), Party.objects.get(external_id="P2")
+    party_merge(survivor=survivor, merged=merged, actor=manager)
+    # when an order file still names P2
+    rows = [["X9", "P2", "2024-05-01T10:00:00Z", "store", "A1", "1", "12.50"]]
+    result = _import("orders", write_csv("o.csv", rows, kind="orders"))
+    # then the order belongs to the survivor, not to the invisible tombstone
+    assert result.created == 1
+    order = Order.objects.get(external_id="X9")
+    assert order.party_id == survivor.id
+    assert set(order.lines.values_list("party_id", flat=True)) == {survivor.id}
