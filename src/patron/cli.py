@@ -110,6 +110,10 @@ from patron.parties.cli import register as _register_duplicates  # noqa: E402
 
 _register_duplicates(app, setup_django)
 
+from patron.insights.cli import register as _register_analytics  # noqa: E402
+
+_register_analytics(app, setup_django)
+
 
 def main() -> None:
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -400,7 +400,11 @@ def can_refresh_scores(user: Any) -> bool:
 
 
 def scores_refresh(
-    *, actor: Any, now: dt.datetime | None = None, settings: Mapping[str, Any] | None = None
+    *,
+    actor: Any,
+    now: dt.datetime | None = None,
+    settings: Mapping[str, Any] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ScoringRun:
     """Score every live party and store the scores as a new run (earlier runs are kept).
 
@@ -412,6 +416,8 @@ def scores_refresh(
         End of observation; orders after it are ignored. Default: now.
     settings : mapping, optional
         Overrides of :data:`DEFAULT_SETTINGS`.
+    progress : callable, optional
+        Told each stage in words (the CLI prints them).
 
     Raises
     ------
@@ -425,8 +431,11 @@ def scores_refresh(
     now = now or timezone.now()
     started = timezone.now()
     obs_day = timezone.localtime(now).date().toordinal()
+    say = progress or (lambda _: None)
     try:
+        say("Summarising orders per customer in the database ...")
         base = _summaries(now, used)
+        say(f"Fitting models on {int(base.buyer.sum()):,} buyers ...")
         result, columns = _compute(base, obs_day, used)
     except Exception as exc:
         ScoringRun.objects.create(
@@ -453,6 +462,7 @@ def scores_refresh(
             notes="\n".join(base.notes),
             triggered_by=actor if getattr(actor, "pk", None) else None,
         )
+        say(f"Writing {run.customer_count:,} scores ...")
         _write_scores(_rows(run.pk, base.party_ids, columns))
         run.status = ScoringRun.Status.SUCCEEDED
         run.finished_at = timezone.now()
