@@ -9,10 +9,8 @@ database (never every order loaded into Python), the numeric work from
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -357,20 +355,22 @@ def _retention(base: _Base, obs_day: int, settings: Mapping[str, Any]) -> float:
 
 
 def _rows(run_id: int, party_ids: Any, columns: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
-    names = _COLUMNS[2:]
-    lists = [columns[name].tolist() for name in names]
-    for i, pid in enumerate(party_ids.tolist()):
-        row: list[Any] = [run_id, pid]
-        for name, values in zip(names, lists, strict=True):
-            value = values[i]
-            if isinstance(value, float) and math.isnan(value):
-                value = None
-            elif name == "monetary_value":
-                value = Decimal(str(round(value, MONEY_PLACES)))
-            elif name in ("recency_days", "frequency", "r_score", "f_score", "m_score"):
-                value = int(value)
-            row.append(value)
-        yield tuple(row)
+    """Database rows built column by column in numpy (a per-value Python loop costs seconds)."""
+    n = int(party_ids.shape[0])
+    lists: list[list[Any]] = [[run_id] * n, party_ids.tolist()]
+    for name in _COLUMNS[2:]:
+        values = np.asarray(columns[name])
+        if name == "monetary_value":
+            lists.append(np.char.mod("%.2f", values).tolist())
+        elif values.dtype.kind == "f":
+            missing = np.isnan(values)
+            whole = name in ("recency_days", "frequency")
+            cells = np.nan_to_num(values).astype(np.int64 if whole else np.float64).astype(object)
+            cells[missing] = None
+            lists.append(cells.tolist())
+        else:
+            lists.append(values.tolist())
+    return zip(*lists, strict=True)
 
 
 def _write_scores(rows: Iterator[tuple[Any, ...]]) -> None:
