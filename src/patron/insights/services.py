@@ -200,15 +200,16 @@ def _summaries(now: dt.datetime, settings: Mapping[str, Any]) -> _Base:
         .order_by()
         .values_list("party_id", "revenue", "cost")
     )
+    margin_rows = list(margins.iterator(chunk_size=100_000))
+    margin_ids = np.asarray([row[0] for row in margin_rows], dtype=np.int64)
+    revenue = np.asarray([float(row[1] or 0) for row in margin_rows])
+    cost = np.asarray([float(row[2] or 0) for row in margin_rows])
+    known_revenue, known_cost = float(revenue.sum()), float(cost.sum())
     margin_rate = np.full(n, np.nan)
-    known_revenue = known_cost = 0.0
-    for pid, revenue, cost in margins.iterator(chunk_size=100_000):
-        revenue_f, cost_f = float(revenue or 0), float(cost or 0)
-        known_revenue += revenue_f
-        known_cost += cost_f
-        i = int(np.searchsorted(party_ids, pid))
-        if i < n and party_ids[i] == pid and revenue_f > 0:
-            margin_rate[i] = (revenue_f - cost_f) / revenue_f
+    at = np.searchsorted(party_ids, margin_ids)
+    hit = (at < n) & (revenue > 0)
+    hit[hit] &= party_ids[at[hit]] == margin_ids[hit]
+    margin_rate[at[hit]] = (revenue[hit] - cost[hit]) / revenue[hit]
     fallback = (
         (known_revenue - known_cost) / known_revenue
         if known_revenue > 0

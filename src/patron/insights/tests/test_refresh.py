@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +16,8 @@ from patron.insights.selectors import latest_scores_for, score_for_party
 from patron.insights.services import scores_refresh
 from patron.insights.tests.conftest import NOW, History, orders, random_buyers
 from patron.parties.models import Party
-from patron.testing import PartyFactory
+from patron.sales.models import Order
+from patron.testing import OrderLineFactory, PartyFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +144,17 @@ def test_bad_settings_are_refused_before_anything_is_written(
     with pytest.raises(ValueError, match=message):
         scores_refresh(actor=None, now=NOW, settings=overrides)
     assert not ScoringRun.objects.exists()
+
+
+def test_the_teaching_clv_uses_the_margin_of_known_product_costs(history: History) -> None:
+    order = Order.objects.filter(party=history.one_timer).get()
+    OrderLineFactory(
+        order=order, product=ProductFactory(unit_cost=Decimal("5")), quantity=2, unit_price=20
+    )
+    fixed = {"retention_rate": 0.5, "annual_discount_rate": 0.1}
+
+    run = scores_refresh(actor=None, now=NOW, settings=fixed)
+
+    # margin (40 - 2 × 5) / 40 = 75 % of 40 spent within the first year, kept at r = 0.5.
+    score = CustomerScore.objects.get(run=run, party=history.one_timer)
+    assert score.clv_simple == pytest.approx(30 * 1.1 / 0.6)
