@@ -140,12 +140,13 @@ class _Base:
 
 
 def _summaries(now: dt.datetime, settings: Mapping[str, Any]) -> _Base:
-    """Three bounded queries: live parties, per-party order summary, per-party margin."""
+    """Three bounded queries: live parties, per-party order summary, per-party margin.
+
+    Fetched whole (one row per customer), not through server-side cursors: PostgreSQL
+    plans a cursor for its first rows, which made the margin join several times slower.
+    """
     party_ids = np.fromiter(
-        Party.objects.filter(merged_into__isnull=True)
-        .order_by("id")
-        .values_list("id", flat=True)
-        .iterator(chunk_size=100_000),
+        Party.objects.filter(merged_into__isnull=True).order_by("id").values_list("id", flat=True),
         dtype=np.int64,
     )
     n = party_ids.shape[0]
@@ -170,7 +171,7 @@ def _summaries(now: dt.datetime, settings: Mapping[str, Any]) -> _Base:
     )
     ids: list[int] = []
     columns: list[list[float]] = [[], [], [], [], []]
-    for pid, n_days, first, last, spent, n_orders in rows.iterator(chunk_size=100_000):
+    for pid, n_days, first, last, spent, n_orders in rows:
         ids.append(pid)
         columns[0].append(n_days)
         columns[1].append(first.toordinal())
@@ -200,7 +201,7 @@ def _summaries(now: dt.datetime, settings: Mapping[str, Any]) -> _Base:
         .order_by()
         .values_list("party_id", "revenue", "cost")
     )
-    margin_rows = list(margins.iterator(chunk_size=100_000))
+    margin_rows = list(margins)
     margin_ids = np.asarray([row[0] for row in margin_rows], dtype=np.int64)
     revenue = np.asarray([float(row[1] or 0) for row in margin_rows])
     cost = np.asarray([float(row[2] or 0) for row in margin_rows])
