@@ -82,6 +82,13 @@ def expected_transactions_beta_geometric(t: Any, r: Any, alpha: Any, a: Any, b: 
     return np.clip(value, 0.0, None)
 
 
+def _log_edge(shape: float) -> float:
+    """``log`` of ``x^(shape - 1)`` at ``x = 0``: 0 for shape 1, -inf above it, +inf below."""
+    if shape == 1.0:
+        return 0.0
+    return -np.inf if shape > 1.0 else np.inf
+
+
 def _integrate_expected(t: float, r: float, alpha: float, a: float, b: float) -> float:
     """``E_p[(1 - (1 + p t / alpha)^-r) / p]`` for ``p ~ Beta(a, b)`` by adaptive quadrature.
 
@@ -102,9 +109,9 @@ def _integrate_expected(t: float, r: float, alpha: float, a: float, b: float) ->
     def density(p: float, *, left: bool = True, right: bool = True) -> float:
         log_value = -log_norm
         if left:
-            log_value += (a - 1.0) * np.log(p) if p > 0 else (0.0 if a == 1 else np.inf)
+            log_value += (a - 1.0) * np.log(p) if p > 0 else _log_edge(a)
         if right:
-            log_value += (b - 1.0) * np.log1p(-p) if p < 1 else (0.0 if b == 1 else np.inf)
+            log_value += (b - 1.0) * np.log1p(-p) if p < 1 else _log_edge(b)
         return float(np.exp(log_value))
 
     mode = (a - 1.0) / (a + b - 2.0) if a > 1 and b > 1 else 0.5
