@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from patron.accounts.models import Department, Role, User
 from patron.testing import DepartmentFactory, staff
+
+# CI replays the same generated examples on every run, so a landing never depends on luck;
+# developers keep exploring new examples locally.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
