@@ -20,46 +20,13 @@ from patron.demo.generator import (
     catalogue,
     generate,
 )
+from patron.exchange.schema import SCHEMAS
 
-PARTY_COLUMNS = (
-    "external_id",
-    "kind",
-    "given_name",
-    "family_name",
-    "organisation_name",
-    "email",
-    "phone",
-    "street",
-    "city",
-    "postcode",
-    "country",
-    "date_of_birth",
-    "acquisition_channel",
-    "acquired_at",
-    "employer_external_id",
-    "tags",
-)
-PRODUCT_COLUMNS = ("sku", "name", "category", "unit_price", "unit_cost", "currency")
-ORDER_COLUMNS = (
-    "order_external_id",
-    "party_external_id",
-    "ordered_at",
-    "channel",
-    "sku",
-    "quantity",
-    "unit_price",
-)
-INTERACTION_COLUMNS = (
-    "external_id",
-    "party_external_id",
-    "occurred_at",
-    "kind",
-    "direction",
-    "channel",
-    "department",
-    "subject",
-    "notes",
-)
+# The canonical import columns, so `patron generate` writes exactly what `patron import` reads.
+PARTY_COLUMNS = SCHEMAS["parties"].columns
+PRODUCT_COLUMNS = SCHEMAS["products"].columns
+ORDER_COLUMNS = SCHEMAS["orders"].columns
+INTERACTION_COLUMNS = SCHEMAS["interactions"].columns
 FILES = ("parties.csv", "products.csv", "orders.csv", "interactions.csv")
 
 
