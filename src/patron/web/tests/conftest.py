@@ -49,7 +49,12 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1360, "height": 900})  # type: ignore[attr-defined]
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)
+    # Assertions wait as long as actions: on a busy 2-core CI machine a page can take
+    # longer than Playwright's 5 s default to arrive, which says nothing about the app.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
     tab = context.new_page()
     yield tab
     context.close()
