@@ -27,29 +27,14 @@ from pathlib import Path
 
 import numpy as np
 
+from patron.exchange.schema import SCHEMAS
+
 _NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 GIVEN = ["Ann", "Ben", "Chloé", "Dev", "Eva", "Finn", "Grace", "Hugo", "Isla", "Jon", "Zoë"]
 FAMILY = ["Smith", "Jones", "Patel", "O'Brien", "Müller", "Nguyen", "Okafor", "Brown", "Evans"]
 CITIES = ["London", "Leeds", "Bristol", "York", "Bath", "Derby", "Hull"]
 CHANNELS = ["store", "web", "direct_mail", "phone", "field"]
-PARTY_COLUMNS = [
-    "external_id",
-    "kind",
-    "given_name",
-    "family_name",
-    "organisation_name",
-    "email",
-    "phone",
-    "street",
-    "city",
-    "postcode",
-    "country",
-    "date_of_birth",
-    "acquisition_channel",
-    "acquired_at",
-    "employer_external_id",
-    "tags",
-]
+PARTY_COLUMNS = list(SCHEMAS["parties"].columns)
 TAGS = ["vip", "newsletter", "b2b", "trade", "lapsed", ""]
 
 
@@ -134,17 +119,7 @@ def generate(directory: Path, parties: int, lines: int, seed: int) -> dict[str, 
     price = rng.integers(100, 20000, lines)
     with paths["orders"].open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(
-            [
-                "order_external_id",
-                "party_external_id",
-                "ordered_at",
-                "channel",
-                "sku",
-                "quantity",
-                "unit_price",
-            ]
-        )
+        out.writerow(SCHEMAS["orders"].columns)
         for i in range(lines):
             o = int(order_of_line[i])
             out.writerow(
